@@ -1,0 +1,288 @@
+"""The `playlistrec` command: recommend a playlist, serve the web page, describe MPD slices, submit.
+
+Imports are lazy on purpose: this module loads only the standard library, and each subcommand imports
+what it needs when it runs, so `playlistrec recommend "summer vibes"` answers from a cold start in a
+few seconds (pandas for the catalogue, torch and transformers only when a title must be encoded; never
+sentence-transformers).
+
+User mistakes (no artefacts yet, an unknown seed or model, nothing to recommend from) print one line,
+`playlistrec: error: ...`, and exit with status 2, like argparse's own usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+EXIT_USAGE = 2
+# The real Million Playlist Dataset's statistics (its stats.txt and the challenge paper), for comparison.
+MPD_STATS: dict[str, float] = {
+    "playlists": 1_000_000,
+    "items": 66_346_428,
+    "unique tracks": 2_262_292,
+    "unique artists": 295_860,
+    "unique titles": 92_944,
+    "unique normalised titles": 17_381,
+    "mean length": 66.35,
+    "min length": 5,
+    "max length": 250,
+}
+LENGTH_QUANTILES = {
+    "p10 length": 0.1,
+    "p25 length": 0.25,
+    "median length": 0.5,
+    "p75 length": 0.75,
+    "p90 length": 0.9,
+}
+
+
+class UsageError(Exception):
+    """A mistake the user can fix; reported as one line with exit status 2, no traceback."""
+
+
+def _add_recommend(commands: argparse._SubParsersAction) -> None:
+    """`recommend TITLE [--seed URI ...] [-n N] [--model NAME] [--json] [--root PATH]`."""
+    parser = commands.add_parser("recommend", help="print a playlist for a title (and optional seed tracks)")
+    parser.add_argument("title", help='playlist title, e.g. "summer vibes" ("" with --seed for seeds only)')
+    parser.add_argument("--seed", action="append", default=[], metavar="URI", help="a seed track URI (repeatable)")
+    parser.add_argument("-n", type=int, default=20, help="number of tracks (default 20)")
+    parser.add_argument("--model", default=None, help="model name (default: blend)")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument("--root", type=Path, default=Path("."), help="pipeline folder (default: .)")
+    parser.set_defaults(run=run_recommend)
+
+
+def _add_serve(commands: argparse._SubParsersAction) -> None:
+    """`serve [--host 127.0.0.1] [--port 8000] [--root PATH]`."""
+    parser = commands.add_parser("serve", help="serve the web page and its JSON API")
+    parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default: localhost only)")
+    parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    parser.add_argument("--root", type=Path, default=Path("."), help="pipeline folder (default: .)")
+    parser.set_defaults(run=run_serve)
+
+
+def _add_stats(commands: argparse._SubParsersAction) -> None:
+    """`stats FOLDER [--json]`."""
+    parser = commands.add_parser("stats", help="statistics of a folder of MPD slices, next to the real MPD's")
+    parser.add_argument("folder", type=Path, help="folder of mpd.slice.*.json files")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.set_defaults(run=run_stats)
+
+
+def _add_submit(commands: argparse._SubParsersAction) -> None:
+    """`submit CHALLENGE_JSON -o OUT.csv [--model NAME] [--team NAME] [--email ADDRESS] [--root PATH]`."""
+    parser = commands.add_parser("submit", help="write a challenge submission (500 tracks per playlist)")
+    parser.add_argument("challenge", type=Path, help="a RecSys 2018 challenge_set.json")
+    parser.add_argument("-o", "--out", type=Path, required=True, help="submission file (.csv, or .csv.gz)")
+    parser.add_argument("--model", default=None, help="model name (default: blend)")
+    parser.add_argument("--team", default="playlistrec", help="team name for the team_info line")
+    parser.add_argument("--email", default="", help="contact email for the team_info line")
+    parser.add_argument("--root", type=Path, default=Path("."), help="pipeline folder (default: .)")
+    parser.set_defaults(run=run_submit)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(prog="playlistrec", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_recommend(commands)
+    _add_serve(commands)
+    _add_stats(commands)
+    _add_submit(commands)
+    return parser
+
+
+def run_recommend(args: argparse.Namespace) -> None:
+    """Load the one model asked for, recommend, and print a table or JSON."""
+    from playlistrec.web.service import DEFAULT_MODEL, PlaylistService, check_query
+
+    check_query(args.title, args.seed, args.n)  # before any loading: fail fast on an empty request
+    model = args.model or DEFAULT_MODEL
+    service = PlaylistService.from_root(args.root, [model])
+    tracks = service.recommend(args.title, args.seed, model, args.n)
+    if args.json:
+        result = {
+            "title": args.title,
+            "seeds": args.seed,
+            "model": model,
+            "tracks": [t.to_dict() for t in tracks],
+        }
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    rows = [[str(t.rank), t.track_name, t.artist_name, t.track_uri] for t in tracks]
+    print(format_table(["#", "track", "artist", "uri"], rows, max_width=40))
+
+
+def run_serve(args: argparse.Namespace) -> None:
+    """Load every model once, then serve the page with uvicorn."""
+    import uvicorn
+
+    from playlistrec.web.app import create_app
+    from playlistrec.web.service import PlaylistService
+
+    service = PlaylistService.from_root(args.root)
+    service.warm_up()
+    print(
+        f"playlistrec: serving {len(service.model_names)} models on http://{args.host}:{args.port}/",
+        flush=True,
+    )
+    uvicorn.run(create_app(service), host=args.host, port=args.port, log_level="warning")
+
+
+def run_submit(args: argparse.Namespace) -> None:
+    """Recommend for every challenge playlist, write the submission and check it against the challenge."""
+    from playlistrec.mpd import read_challenge_set
+    from playlistrec.submission import validate_submission, write_submission
+    from playlistrec.web.service import DEFAULT_MODEL, PlaylistService
+
+    model = args.model or DEFAULT_MODEL
+    recommender = PlaylistService.from_root(args.root, [model]).model(model)
+    try:
+        count = write_submission(recommender, args.challenge, args.out, args.team, args.email)
+        validate_submission(args.out, read_challenge_set(args.challenge))
+    except (OSError, ValueError) as error:  # unreadable or malformed challenge set, too small a catalogue
+        raise UsageError(str(error)) from error
+    print(f"playlistrec: wrote {count} playlists x 500 tracks ({model}) to {args.out}")
+
+
+def run_stats(args: argparse.Namespace) -> None:
+    """Print the folder's statistics next to the real MPD's."""
+    stats = dataset_stats(args.folder)
+    if args.json:
+        print(json.dumps({"folder": str(args.folder), "stats": stats, "mpd": MPD_STATS}, indent=2))
+        return
+    rows = [
+        [name, _number(value), _number(MPD_STATS[name]) if name in MPD_STATS else "-"] for name, value in stats.items()
+    ]
+    print(f"MPD slices in {args.folder}\n")
+    print(format_table(["statistic", "this folder", "real MPD"], rows, align_right=(1, 2)))
+
+
+@dataclass
+class SliceSummary:
+    """What `stats` keeps of one slice: the distinct values to union, and the playlist lengths."""
+
+    tracks: set[str] = field(default_factory=set)
+    artists: set[str] = field(default_factory=set)
+    names: set[str] = field(default_factory=set)
+    titles: set[str] = field(default_factory=set)
+    lengths: list[int] = field(default_factory=list)
+
+
+def summarise_slice(path: Path) -> SliceSummary:
+    """Distinct track URIs, artists (URI, else name), raw and normalised titles, and lengths of one slice.
+
+    A playlist's length is its number of track entries, repeats included, as the MPD's `num_tracks`
+    counts them; a missing name counts as the title "".
+    """
+    from playlistrec.text import normalise_title
+
+    try:
+        doc = json.loads(path.read_bytes())
+    except (UnicodeDecodeError, ValueError) as error:
+        raise UsageError(f"{path}: not JSON ({error})") from error
+    playlists = doc.get("playlists") if isinstance(doc, dict) else None
+    if not isinstance(playlists, list):
+        raise UsageError(f"{path}: not an MPD slice (expected an object with a 'playlists' list)")
+    out = SliceSummary()
+    for playlist in playlists:
+        name = playlist.get("name") or ""
+        tracks = [t for t in playlist.get("tracks") or () if isinstance(t, dict)]
+        out.names.add(name)
+        out.titles.add(normalise_title(name))
+        out.lengths.append(len(tracks))
+        out.tracks.update(t.get("track_uri") or "" for t in tracks)
+        out.artists.update(t.get("artist_uri") or t.get("artist_name") or "" for t in tracks)
+    return out
+
+
+def dataset_stats(folder: Path) -> dict[str, float]:
+    """Playlists, items, unique tracks/artists/titles/normalised titles and length distribution of a folder.
+
+    Slices are summarised in worker processes, one at a time, so memory stays bounded by the sets of
+    distinct values; the counts follow the MPD's own stats (items = track entries, repeats included).
+    """
+    from concurrent.futures import ProcessPoolExecutor
+
+    import numpy as np
+
+    from playlistrec.mpd import MPDFormatError, default_workers, list_slices
+
+    try:
+        files = list_slices(folder)
+    except MPDFormatError as error:
+        raise UsageError(str(error)) from error
+    total = SliceSummary()
+    with ProcessPoolExecutor(max_workers=min(default_workers(), len(files))) as pool:
+        for part in pool.map(summarise_slice, files):
+            for name in ("tracks", "artists", "names", "titles"):
+                getattr(total, name).update(getattr(part, name))
+            total.lengths.extend(part.lengths)
+    length = np.asarray(total.lengths or [0])
+    stats: dict[str, float] = {
+        "playlists": len(total.lengths),
+        "items": int(length.sum()),
+        "unique tracks": len(total.tracks),
+        "unique artists": len(total.artists),
+        "unique titles": len(total.names),
+        "unique normalised titles": len(total.titles),
+        "mean length": round(float(length.mean()), 2),
+        "min length": int(length.min()),
+    }
+    stats.update({name: round(float(np.quantile(length, q)), 2) for name, q in LENGTH_QUANTILES.items()})
+    stats["max length"] = int(length.max())
+    return stats
+
+
+def _number(value: float) -> str:
+    """Thousands separators for counts, two decimals at most otherwise."""
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+def format_table(
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    max_width: int = 60,
+    align_right: Sequence[int] = (0,),
+) -> str:
+    """A plain-text table: columns padded to their widest cell, cells cut to `max_width` with an ellipsis."""
+    cells = [[_cut(cell, max_width) for cell in row] for row in [list(header), *rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+
+    def line(row: Sequence[str]) -> str:
+        padded = [
+            c.rjust(w) if i in align_right else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        return "  ".join(padded).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(cells[0]), rule, *(line(row) for row in cells[1:])])
+
+
+def _cut(text: str, width: int) -> str:
+    """`text` on one line, cut to `width` characters with a trailing ellipsis."""
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: parse, run, and turn user mistakes into one line on stderr with exit status 2."""
+    args = build_parser().parse_args(argv)
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # no "Loading weights" bar above the output
+    from playlistrec.web.service import MissingArtefactsError, QueryError
+
+    try:
+        args.run(args)
+    except (UsageError, QueryError, MissingArtefactsError) as error:
+        print(f"playlistrec: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,471 @@
+"""Playlist continuation recommenders, all under one interface.
+
+The interface imitates `implicit` and scikit-learn: hyper-parameters go to the constructor, `fit(train)`
+learns from the TRAIN split only and returns the model, and learned attributes end in `_`. A query is a
+normalised title (possibly "") plus zero or more seed tracks; every model answers a batch of queries with
+`recommend_batch(queries, n)`, an int32 array [n_queries, n] of track ids, best first, never a seed
+track, padded with -1 only when the catalogue has fewer than n other tracks.
+
+Every model computes a dense score row per query with matrix products (no Python loop over queries or
+tracks; queries go in chunks to bound memory), then the shared `recommend_batch` masks the seeds and takes
+the top n with `np.partition`, popularity being the final fallback: equal scores (zero included) are
+ordered by train popularity, then track id. That is the exact limit of adding epsilon x normalised
+popularity, without an epsilon to tune: every list is full and ties are deterministic.
+
+Models:
+
+* `PopularityRecommender`: most popular train tracks.
+* `ExactTitleRecommender`: tracks by frequency among train playlists with the query's exact normalised title.
+* `ReportRecommender`: the student report's method: the 50 training PLAYLISTS most similar by title cosine,
+  one unweighted vote each.
+* `TitleRecommender`: the top-M most similar unique train titles vote, weighted sim**p times the share of
+  that title's playlists holding the track.
+* `CooccurrenceRecommender`: item-item asymmetric cosine from the seed tracks.
+* `BlendRecommender`: title and seed scores mixed with a title weight shrinking as seeds are added.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar, Protocol
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from playlistrec.text import normalise_title
+from playlistrec.vectors import playlist_track_matrix
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
+DEFAULT_CHUNK = 256
+
+
+class UnknownTrackError(KeyError):
+    """A seed URI that is not in the catalogue."""
+
+
+class Catalogue:
+    """Track metadata indexed by dense track id (tracks.parquet), and URI <-> id lookups."""
+
+    def __init__(self, tracks: pd.DataFrame) -> None:
+        if not np.array_equal(tracks["track_id"].to_numpy(), np.arange(len(tracks))):
+            raise ValueError("tracks must be sorted by a dense track_id 0..n-1")
+        self.tracks = tracks.reset_index(drop=True)
+        self._ids = pd.Index(self.tracks["track_uri"])
+
+    def __len__(self) -> int:
+        return len(self.tracks)
+
+    def ids(self, uris: Sequence[str]) -> np.ndarray:
+        """Track ids of `uris`; raises UnknownTrackError naming every URI not in the catalogue."""
+        ids = self._ids.get_indexer(list(uris))
+        if (ids < 0).any():
+            unknown = [uri for uri, i in zip(uris, ids, strict=True) if i < 0]
+            raise UnknownTrackError(f"unknown track URI(s), not in the catalogue: {', '.join(unknown)}")
+        return ids.astype(np.int32)
+
+    def uris(self, ids: np.ndarray) -> list[str]:
+        """URIs of track ids, skipping the -1 padding."""
+        ids = np.asarray(ids)
+        return self.tracks["track_uri"].to_numpy()[ids[ids >= 0]].tolist()
+
+    def describe(self, ids: np.ndarray) -> pd.DataFrame:
+        """Display metadata (track_id, track_uri, track_name, artist_name) of ids, -1 padding skipped."""
+        ids = np.asarray(ids)
+        columns = ["track_id", "track_uri", "track_name", "artist_name"]
+        return self.tracks.loc[ids[ids >= 0], columns].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class TrainSet:
+    """What every model is fitted on: the TRAIN playlists only (test playlists never vote).
+
+    `matrix` is the binary playlist x track CSR matrix over the whole catalogue's track ids, `titles` the
+    normalised title of each matrix row.
+    """
+
+    matrix: sp.csr_matrix
+    titles: np.ndarray
+    catalogue: Catalogue
+
+    @classmethod
+    def from_frames(cls, playlists: pd.DataFrame, items: pd.DataFrame, catalogue: Catalogue) -> TrainSet:
+        """Build from train playlists (pid, title) and their items (pid, track_id)."""
+        playlists = playlists.sort_values("pid").reset_index(drop=True)
+        rows = np.searchsorted(playlists["pid"].to_numpy(), items["pid"].to_numpy())
+        if (rows >= len(playlists)).any() or (playlists["pid"].to_numpy()[rows] != items["pid"]).any():
+            raise ValueError("items reference playlists outside the training set")
+        matrix = playlist_track_matrix(rows, items["track_id"].to_numpy(), len(playlists), len(catalogue))
+        return cls(matrix, playlists["title"].to_numpy(dtype=object), catalogue)
+
+
+@dataclass(frozen=True)
+class Queries:
+    """A batch of queries: normalised titles ("" = no title) and a binary query x track seed matrix."""
+
+    titles: list[str]
+    seeds: sp.csr_matrix
+
+    @classmethod
+    def from_lists(cls, titles: Sequence[str], seed_ids: Sequence[Sequence[int]], n_tracks: int) -> Queries:
+        """Build from one title and one list of seed track ids per query."""
+        lengths = [len(s) for s in seed_ids]
+        rows = np.repeat(np.arange(len(seed_ids)), lengths)
+        cols = np.concatenate([np.asarray(s, dtype=np.int64) for s in seed_ids]) if rows.size else rows
+        return cls(list(titles), playlist_track_matrix(rows, cols, len(seed_ids), n_tracks))
+
+    def __len__(self) -> int:
+        return len(self.titles)
+
+    def chunk(self, start: int, stop: int) -> Queries:
+        """Queries start..stop-1."""
+        return Queries(self.titles[start:stop], self.seeds[start:stop])
+
+    @property
+    def n_seeds(self) -> np.ndarray:
+        """Number of distinct seed tracks per query."""
+        return self.seeds.getnnz(axis=1)
+
+
+class SupportsEncode(Protocol):
+    """Anything with `encode(texts) -> float32 unit rows`, like `encoders.Encoder`."""
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+class QueryEncoder:
+    """Embeds query titles with a title encoder, loaded on first use, caching each title's vector.
+
+    `model` is "pretrained", a model folder, or an object with `encode` (tests use a toy one). Loading
+    lazily keeps `load_recommenders` fast for models that never see a title; the cache means a title
+    asked in ten scenarios is encoded once.
+    """
+
+    def __init__(self, model: str | Path | SupportsEncode) -> None:
+        self.model = model
+        self._encoder: SupportsEncode | None = None if isinstance(model, str | Path) else model
+        self._cache: dict[str, np.ndarray] = {}
+
+    def encode(self, titles: Sequence[str]) -> np.ndarray:
+        """Unit float32 rows for `titles`, encoding only titles not seen before."""
+        missing = sorted(set(titles) - self._cache.keys())
+        if missing:
+            if self._encoder is None:
+                from playlistrec.encoders import Encoder
+
+                self._encoder = Encoder(self.model)
+            self._cache.update(zip(missing, self._encoder.encode(missing), strict=True))
+        return np.stack([self._cache[t] for t in titles]).astype(np.float32, copy=False)
+
+
+@dataclass(frozen=True)
+class TitleVectors:
+    """Unique normalised train titles, their unit embeddings (rows aligned) and the encoder for queries."""
+
+    titles: np.ndarray
+    vectors: np.ndarray
+    encoder: QueryEncoder
+
+
+def max_normalise(scores: np.ndarray) -> np.ndarray:
+    """Divide each row by its maximum (rows that are all <= 0 are left unchanged), in place."""
+    peak = scores.max(axis=1, keepdims=True)
+    np.divide(scores, peak, out=scores, where=peak > 0)
+    return scores
+
+
+def top_n(scores: np.ndarray, n: int, rank: np.ndarray) -> np.ndarray:
+    """Column ids of the n highest scores per row, best first, ties broken by the smaller `rank[col]`.
+
+    Exact lexicographic (score desc, rank asc) order without sorting whole rows: each float32 score is
+    mapped to an order-preserving int32, shifted into the high half of an int64 whose low half is the
+    inverted rank, so every key is distinct and one `np.argpartition` finds the top n (partitioning floats
+    with many equal values, e.g. zeros, is several times slower). -inf entries (masked seeds) and
+    columns past the end of the catalogue come out as -1.
+    """
+    k = min(n, scores.shape[1])
+    bits = np.ascontiguousarray(scores, dtype=np.float32).view(np.int32)
+    keys = (bits ^ ((bits >> 31) & np.int32(0x7FFFFFFF))).astype(np.int64)  # sortable: negatives flipped
+    np.left_shift(keys, 32, out=keys)
+    np.bitwise_or(keys, (len(rank) - 1 - rank).astype(np.int64), out=keys)
+    part = np.argpartition(keys, -k, axis=1)[:, -k:]
+    ids = np.take_along_axis(part, np.argsort(-np.take_along_axis(keys, part, axis=1), axis=1), axis=1)
+    ids = ids.astype(np.int32)
+    ids[np.take_along_axis(scores, ids, axis=1) == -np.inf] = -1
+    return np.pad(ids, ((0, 0), (0, n - k)), constant_values=-1)
+
+
+def row_membership(ids: np.ndarray, matrix: sp.csr_matrix) -> np.ndarray:
+    """Boolean array shaped like `ids`: is column ids[q, j] stored in row q of `matrix` (-1 never is)."""
+    n_cols = matrix.shape[1]
+    coo = matrix.tocoo()
+    stored = np.unique(coo.row.astype(np.int64) * n_cols + coo.col)
+    keys = np.arange(len(ids), dtype=np.int64)[:, None] * n_cols + ids
+    return np.isin(keys, stored) & (ids >= 0)
+
+
+def drop_seeds(ranked: np.ndarray, seeds: sp.csr_matrix, n: int) -> np.ndarray:
+    """The first n entries of each ranked row that are not seeds of that row (-1 when too few remain)."""
+    keep = ~row_membership(ranked, seeds) & (ranked >= 0)
+    order = np.argsort(~keep, axis=1, kind="stable")[:, :n]
+    out = np.take_along_axis(ranked, order, axis=1)
+    out[~np.take_along_axis(keep, order, axis=1)] = -1
+    return np.pad(out, ((0, 0), (0, n - out.shape[1])), constant_values=-1)
+
+
+class Recommender(ABC):
+    """Common interface: `fit(train) -> self`, `recommend_batch(queries, n)`, `recommend(title, seeds, n)`.
+
+    A model whose scores ignore the seeds sets `uses_seeds = False`; `recommend_batch` then ranks each
+    distinct title once, n + max(n_seeds) deep, and drops each query's seeds from its title's list,
+    which gives exactly the masked top n at a fraction of the cost (many queries share a title).
+    """
+
+    uses_seeds: ClassVar[bool] = True
+
+    def fit(self, train: TrainSet) -> Self:
+        """Learn from the train split: `catalogue_`, `popularity_` (train playlist counts) and its rank."""
+        self.catalogue_ = train.catalogue
+        self.popularity_ = np.asarray(train.matrix.sum(axis=0)).ravel()
+        n_tracks = train.matrix.shape[1]
+        self.popularity_rank_ = np.empty(n_tracks, dtype=np.int64)
+        self.popularity_rank_[np.lexsort((np.arange(n_tracks), -self.popularity_))] = np.arange(n_tracks)
+        self._fit(train)
+        return self
+
+    def _fit(self, train: TrainSet) -> None:  # noqa: B027 - optional hook, most models learn nothing more
+        """Model-specific learning; the default learns nothing beyond popularity."""
+
+    @abstractmethod
+    def score(self, queries: Queries) -> np.ndarray:
+        """Dense float32 scores [n_queries, n_tracks], >= 0, higher = better (before fallback and masking)."""
+
+    def recommend_batch(self, queries: Queries, n: int, chunk_size: int = DEFAULT_CHUNK) -> np.ndarray:
+        """Top-n track ids per query (int32 [n_queries, n]), never a seed, -1 only past the catalogue."""
+        if self.uses_seeds or not len(queries):
+            return self._masked_top(queries, n, chunk_size)
+        titles, inverse = np.unique(np.asarray(queries.titles, dtype=str), return_inverse=True)
+        unique = Queries.from_lists(titles.tolist(), [[]] * len(titles), queries.seeds.shape[1])
+        ranked = self._masked_top(unique, n + int(queries.n_seeds.max()), chunk_size)
+        return drop_seeds(ranked[inverse.ravel()], queries.seeds, n)
+
+    def _masked_top(self, queries: Queries, n: int, chunk_size: int) -> np.ndarray:
+        """Top n of the scores with the seeds masked, chunk by chunk."""
+        out = np.empty((len(queries), n), dtype=np.int32)
+        for start in range(0, len(queries), chunk_size):
+            chunk = queries.chunk(start, start + chunk_size)
+            scores = self.score(chunk)
+            seeds = chunk.seeds.tocoo()
+            scores[seeds.row, seeds.col] = -np.inf
+            out[start : start + len(chunk)] = top_n(scores, n, self.popularity_rank_)
+        return out
+
+    def recommend(self, title: str = "", seed_uris: Sequence[str] = (), n: int = 10) -> list[str]:
+        """Top-n track URIs for one raw title and seed URIs (unknown URI -> UnknownTrackError)."""
+        seeds = self.catalogue_.ids(seed_uris)
+        queries = Queries.from_lists([normalise_title(title)], [seeds], len(self.catalogue_))
+        return self.catalogue_.uris(self.recommend_batch(queries, n)[0])
+
+
+class PopularityRecommender(Recommender):
+    """The most popular train tracks, whatever the query (the floor every model must beat)."""
+
+    uses_seeds = False
+
+    def score(self, queries: Queries) -> np.ndarray:
+        """Popularity, repeated for each query."""
+        return np.tile(self.popularity_.astype(np.float32), (len(queries), 1))
+
+
+class _TitleVoteRecommender(Recommender):
+    """Base of the title models: titles vote for tracks through a title x track share matrix.
+
+    `share_[k, t]` = share of the train playlists titled k that hold track t. A model only chooses the
+    sparse query x title weights; the scores are weights @ share_.
+    """
+
+    uses_seeds = False
+
+    def _vocabulary(self, train: TrainSet) -> np.ndarray:
+        """The titles, in row order of `share_`."""
+        return np.unique(train.titles[train.titles != ""])
+
+    def _fit(self, train: TrainSet) -> None:
+        """Build `share_` and `title_counts_` (train playlists per title); untitled rows don't vote."""
+        vocabulary = self._vocabulary(train)
+        rows = pd.Index(vocabulary).get_indexer(train.titles)
+        kept = np.flatnonzero(rows >= 0)
+        membership = sp.csr_matrix(
+            (np.ones(kept.size, dtype=np.float32), (rows[kept], kept)),
+            shape=(len(vocabulary), train.matrix.shape[0]),
+        )
+        self.title_counts_ = np.asarray(membership.sum(axis=1)).ravel()
+        counts = (membership @ train.matrix).tocsr()
+        self.share_ = sp.diags(1.0 / np.maximum(self.title_counts_, 1)).astype(np.float32) @ counts
+        self.titles_ = vocabulary
+
+    @abstractmethod
+    def title_weights(self, queries: Queries) -> sp.csr_matrix:
+        """Sparse [n_queries, n_titles] vote weights."""
+
+    def score(self, queries: Queries) -> np.ndarray:
+        """Votes: title weights times the share matrix."""
+        return (self.title_weights(queries) @ self.share_).toarray().astype(np.float32, copy=False)
+
+
+class ExactTitleRecommender(_TitleVoteRecommender):
+    """Tracks ranked by frequency among train playlists whose normalised title equals the query's."""
+
+    def title_weights(self, queries: Queries) -> sp.csr_matrix:
+        """Weight = the title's playlist count on the matching title (none for unseen titles)."""
+        rows = pd.Index(self.titles_).get_indexer(queries.titles)
+        hit = np.flatnonzero(rows >= 0)
+        return sp.csr_matrix(
+            (self.title_counts_[rows[hit]].astype(np.float32), (hit, rows[hit])),
+            shape=(len(queries), len(self.titles_)),
+        )
+
+
+class _EmbeddingTitleRecommender(_TitleVoteRecommender):
+    """A title model over embedded unique train titles; cosine = dot product of unit vectors."""
+
+    def __init__(self, titles: TitleVectors) -> None:
+        self.titles = titles
+
+    def _vocabulary(self, train: TrainSet) -> np.ndarray:
+        """The embedded titles (rows of `titles.vectors`)."""
+        return np.asarray(self.titles.titles, dtype=object)
+
+    def similarities(self, queries: Queries) -> np.ndarray:
+        """Cosine of each query title to every train title, one matrix product ([n_queries, n_titles]).
+
+        A query without a title is similar to nothing (a row of zeros, and no votes downstream).
+        """
+        sims = np.zeros((len(queries), len(self.titles.titles)), dtype=np.float32)
+        titled = np.flatnonzero([bool(t) for t in queries.titles])
+        if titled.size:
+            vectors = self.titles.encoder.encode([queries.titles[i] for i in titled])
+            sims[titled] = vectors @ self.titles.vectors.T
+        return sims
+
+    @staticmethod
+    def _nearest(sims: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray]:
+        """The m most similar titles per row, most similar first (ties by title row), and their cosines."""
+        m = min(m, sims.shape[1])
+        part = np.sort(np.argpartition(-sims, m - 1, axis=1)[:, :m], axis=1)
+        values = np.take_along_axis(sims, part, axis=1)
+        order = np.argsort(-values, axis=1, kind="stable")
+        return np.take_along_axis(part, order, axis=1), np.take_along_axis(values, order, axis=1)
+
+    @staticmethod
+    def _weights(nearest: np.ndarray, weights: np.ndarray, n_titles: int) -> sp.csr_matrix:
+        """Sparse [n_queries, n_titles] matrix with `weights[q, j]` at column `nearest[q, j]`."""
+        rows = np.repeat(np.arange(len(nearest)), nearest.shape[1])
+        matrix = sp.csr_matrix(
+            (weights.ravel().astype(np.float32), (rows, nearest.ravel())), shape=(len(nearest), n_titles)
+        )
+        matrix.eliminate_zeros()
+        return matrix
+
+
+class TitleRecommender(_EmbeddingTitleRecommender):
+    """The top-M most similar unique train titles vote, each with weight max(sim, 0) ** sim_power.
+
+    A track's score is the sum over those titles of weight x the share of that title's playlists holding
+    it. Voting by unique title rather than by playlist stops a title with thousands of identical copies
+    from filling every slot with one title's opinion.
+    """
+
+    def __init__(self, titles: TitleVectors, top_m: int = 50, sim_power: float = 2.0) -> None:
+        super().__init__(titles)
+        self.top_m = top_m
+        self.sim_power = sim_power
+
+    def title_weights(self, queries: Queries) -> sp.csr_matrix:
+        """sim ** p on the top-M titles of each query."""
+        nearest, sims = self._nearest(self.similarities(queries), self.top_m)
+        return self._weights(nearest, np.maximum(sims, 0.0) ** self.sim_power, len(self.titles_))
+
+
+class ReportRecommender(_EmbeddingTitleRecommender):
+    """The report's method: the `n_playlists` train playlists most similar by title cosine, one vote each.
+
+    All playlists sharing a normalised title have the same embedding, so the cut at `n_playlists` usually
+    falls inside a group of identical copies. The tie is resolved by expectation: titles are taken most
+    similar first, each contributing `taken` = the copies that still fit under the cut, and a title's vote
+    for a track is `taken` x the share of its playlists holding the track, i.e. the expected vote count
+    over a uniformly random choice of which copies make the cut. Deterministic, and order-free.
+    """
+
+    def __init__(self, titles: TitleVectors, n_playlists: int = 50) -> None:
+        super().__init__(titles)
+        self.n_playlists = n_playlists
+
+    def title_weights(self, queries: Queries) -> sp.csr_matrix:
+        """Copies taken per title (each title holds >= 1 playlist, so n_playlists titles always suffice)."""
+        nearest, _ = self._nearest(self.similarities(queries), self.n_playlists)
+        copies = self.title_counts_[nearest]
+        before = np.cumsum(copies, axis=1) - copies
+        taken = np.clip(self.n_playlists - before, 0, copies)
+        taken[[not t for t in queries.titles]] = 0  # an untitled query has no similar playlists
+        return self._weights(nearest, taken, len(self.titles_))
+
+
+class CooccurrenceRecommender(Recommender):
+    """Item-item model on the seeds: asymmetric cosine sim(i, j) = C_ij / (pop_i^alpha pop_j^(1-alpha)).
+
+    C = X^T X counts the train playlists holding both tracks. Scores Q sim = (Q D^-alpha) X^T X D^-(1-alpha)
+    are computed through the playlists (two sparse products), so no n_tracks^2 matrix is ever built.
+    """
+
+    def __init__(self, alpha: float = 0.9) -> None:
+        self.alpha = alpha
+
+    def _fit(self, train: TrainSet) -> None:
+        """Keep X and the two popularity scalings (0 for tracks absent from train)."""
+        self.matrix_ = train.matrix.astype(np.float32)
+        self.matrix_t_ = self.matrix_.T.tocsr()
+        pop = self.popularity_
+        safe = np.maximum(pop, 1)
+        self.query_scale_ = np.where(pop > 0, safe**-self.alpha, 0.0).astype(np.float32)
+        self.target_scale_ = np.where(pop > 0, safe ** (self.alpha - 1.0), 0.0).astype(np.float32)
+
+    def score(self, queries: Queries) -> np.ndarray:
+        """(Q D^-alpha) X^T X D^-(1-alpha) as a dense array."""
+        weighted = queries.seeds.multiply(self.query_scale_[None, :]).tocsr()
+        via_playlists = (self.matrix_ @ weighted.T).T.tocsr()  # [n_queries, n_playlists]
+        scores = (via_playlists @ self.matrix_).toarray()
+        return (scores * self.target_scale_).astype(np.float32, copy=False)
+
+
+class BlendRecommender(Recommender):
+    """Title and seed scores (each row max-normalised) mixed with title weight lambda.
+
+    lambda = blend_lambda * n_seeds ** -0.5, and 1 when there are no seeds: the title matters most for a
+    near-empty playlist and fades as the seeds say more about it.
+    """
+
+    def __init__(self, title: Recommender, seeds: Recommender | None = None, blend_lambda: float = 0.25) -> None:
+        self.title = title
+        self.seeds = CooccurrenceRecommender() if seeds is None else seeds
+        self.blend_lambda = blend_lambda
+
+    def _fit(self, train: TrainSet) -> None:
+        """Fit both parts on the same train split."""
+        self.title.fit(train)
+        self.seeds.fit(train)
+
+    def score(self, queries: Queries) -> np.ndarray:
+        """lambda * title + (1 - lambda) * seeds, per query."""
+        n_seeds = queries.n_seeds
+        lam = np.where(n_seeds > 0, self.blend_lambda / np.sqrt(np.maximum(n_seeds, 1)), 1.0)[:, None]
+        title = max_normalise(self.title.score(queries))
+        if not (n_seeds > 0).any():
+            return title
+        seeds = max_normalise(self.seeds.score(queries))
+        return (lam * title + (1.0 - lam) * seeds).astype(np.float32, copy=False)

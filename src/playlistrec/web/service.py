@@ -1,0 +1,173 @@
+"""The one object both front doors (command line and web page) talk to: models, track search, playlists.
+
+`PlaylistService` joins the pipeline's recommenders (track URIs out) with the catalogue's display
+metadata (tracks.parquet), validates a request once for both front doors, and turns every bad request
+into a `QueryError` whose message is one line fit for a user. The command line loads only the model it is
+asked for; `serve` loads every model once and keeps them for the life of the process.
+
+Only pandas is imported here; the recommenders (and torch, when a title must be encoded) come in through
+the loader, so `playlistrec recommend` starts quickly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Protocol
+
+import pandas as pd
+
+TRACKS_FILE = Path("data/preprocessed/tracks.parquet")
+DEFAULT_MODEL = "blend"
+MAX_QUERY_CHARS = 500
+MAX_SEEDS = 500
+MAX_N = 500
+SPOTIFY_TRACK_URL = "https://open.spotify.com/track/"
+
+
+class QueryError(ValueError):
+    """A request the service cannot answer (bad model, unknown seed, nothing to go on): a one-line message."""
+
+
+class MissingArtefactsError(FileNotFoundError):
+    """The pipeline's outputs are not there yet: the message tells the user to run `dvc repro`."""
+
+
+class Recommender(Protocol):
+    """What the service needs from a model (playlistrec.recommend.Recommender satisfies it)."""
+
+    def recommend(self, title: str = "", seed_uris: Sequence[str] = (), n: int = 20) -> list[str]: ...
+
+
+# Loads the named models from a pipeline folder: (root, names or None for all) -> {name: recommender}.
+Loader = Callable[[Path, Sequence[str] | None], Mapping[str, Recommender]]
+
+
+@dataclass(frozen=True)
+class Track:
+    """One track as shown to a user: rank (0 for a search hit), name, artist, URI and Spotify link."""
+
+    rank: int
+    track_uri: str
+    track_name: str
+    artist_name: str
+    url: str
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON form used by `--json` and the web API."""
+        return asdict(self)
+
+
+def spotify_url(track_uri: str) -> str:
+    """The open.spotify.com page of a `spotify:track:<id>` URI."""
+    return SPOTIFY_TRACK_URL + track_uri.rsplit(":", 1)[-1]
+
+
+def pipeline_loader(root: Path, names: Sequence[str] | None) -> Mapping[str, Recommender]:
+    """Fitted models from the pipeline's `evaluate.load_recommenders` (imported only when needed).
+
+    An unknown name is the user's mistake (a QueryError listing the choices), checked before any loading.
+    """
+    from playlistrec.evaluate import MODELS, load_recommenders
+
+    unknown = [name for name in names or () if name not in MODELS]
+    if unknown:
+        raise QueryError(f"unknown model {unknown[0]!r}; choose one of: {', '.join(MODELS)}")
+    return load_recommenders(root, models=names)
+
+
+class PlaylistService:
+    """Recommendations and track search over one catalogue and a set of loaded models."""
+
+    def __init__(
+        self, tracks: pd.DataFrame, models: Mapping[str, Recommender], default_model: str = DEFAULT_MODEL
+    ) -> None:
+        self.tracks = tracks.set_index("track_uri", drop=False)[["track_uri", "track_name", "artist_name"]]
+        self.models = dict(models)
+        self.model_names = list(self.models)
+        self.default_model = default_model if default_model in self.models else self.model_names[0]
+        # "name — artist", casefolded once, is what the search matches words against.
+        haystack = self.tracks["track_name"].str.cat(self.tracks["artist_name"], sep=" — ")
+        self._search_text = haystack.str.casefold().reset_index(drop=True)
+
+    @classmethod
+    def from_root(
+        cls, root: Path, models: Sequence[str] | None = None, loader: Loader | None = None
+    ) -> PlaylistService:
+        """The service over a pipeline folder's artefacts; `models` limits which models are loaded.
+
+        With `models` given only those are loaded (the command line asks for one); with None every model
+        is loaded now, once (the web server). `loader` defaults to `pipeline_loader`.
+        """
+        tracks = read_tracks(root)
+        try:
+            loaded = (loader or pipeline_loader)(root, models)
+        except FileNotFoundError as error:
+            missing = error.filename or error
+            raise MissingArtefactsError(f"missing pipeline artefact ({missing}); run `dvc repro` first") from error
+        return cls(tracks, loaded)
+
+    def warm_up(self) -> None:
+        """Ask every model for one track, so title encoders load now rather than on a user's first query."""
+        for name in self.model_names:
+            self.models[name].recommend("warm up", [], 1)
+
+    def model(self, name: str | None) -> Recommender:
+        """The named model (the default one for None)."""
+        name = name or self.default_model
+        if name not in self.models:
+            raise QueryError(f"unknown model {name!r}; choose one of: {', '.join(self.model_names)}")
+        return self.models[name]
+
+    def recommend(self, title: str, seeds: Sequence[str] = (), model: str | None = None, n: int = 20) -> list[Track]:
+        """The top-n tracks for a title and seed track URIs, best first, with display metadata."""
+        check_query(title, seeds, n)
+        unknown = [uri for uri in seeds if uri not in self.tracks.index]
+        if unknown:
+            raise QueryError(f"unknown seed track URI: {unknown[0]} (not in the catalogue)")
+        return self.describe(self.model(model).recommend(title, list(dict.fromkeys(seeds)), n))
+
+    def describe(self, uris: Sequence[str], first_rank: int = 1) -> list[Track]:
+        """Display rows of catalogue URIs, ranked from `first_rank`."""
+        rows = self.tracks.loc[list(uris)]
+        return [
+            Track(rank, uri, name, artist, spotify_url(uri))
+            for rank, (uri, name, artist) in enumerate(rows.itertuples(index=False), start=first_rank)
+        ]
+
+    def search(self, query: str, limit: int = 20) -> list[Track]:
+        """Tracks whose "name — artist" holds every word of `query` (any case), in catalogue order."""
+        if len(query) > MAX_QUERY_CHARS:
+            raise QueryError(f"search query too long: {len(query)} characters (at most {MAX_QUERY_CHARS})")
+        words = query.casefold().split()
+        if not words:
+            return []
+        hits = pd.Series(True, index=self._search_text.index)
+        for word in words:
+            hits &= self._search_text.str.contains(word, regex=False)
+        positions = hits.to_numpy().nonzero()[0][:limit]
+        return [
+            Track(0, uri, name, artist, spotify_url(uri))
+            for uri, name, artist in self.tracks.iloc[positions].itertuples(index=False)
+        ]
+
+
+def check_query(title: str, seeds: Sequence[str], n: int) -> None:
+    """Refuse a request with nothing to go on, or too big to be a playlist query."""
+    if len(title) > MAX_QUERY_CHARS:
+        raise QueryError(f"title too long: {len(title)} characters (at most {MAX_QUERY_CHARS})")
+    if len(seeds) > MAX_SEEDS:
+        raise QueryError(f"too many seed tracks: {len(seeds)} (at most {MAX_SEEDS})")
+    if not 1 <= n <= MAX_N:
+        raise QueryError(f"n must be between 1 and {MAX_N}, not {n}")
+    if not title.strip() and not seeds:
+        raise QueryError("give a playlist title or at least one seed track")
+
+
+def read_tracks(root: Path) -> pd.DataFrame:
+    """The catalogue's display columns from tracks.parquet, or MissingArtefactsError naming the file."""
+    path = root / TRACKS_FILE
+    if not path.is_file():
+        raise MissingArtefactsError(f"no pipeline artefacts in {root} (missing {TRACKS_FILE}); run `dvc repro` first")
+    return pd.read_parquet(path, columns=["track_uri", "track_name", "artist_name"])

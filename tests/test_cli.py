@@ -1,0 +1,233 @@
+"""The `playlistrec` command line: messages and exit codes, `--json`, tables, lazy imports and `stats`.
+
+`recommend` runs over a tiny tracks.parquet written here and fake models (the pipeline loader is
+replaced); the end-to-end run over real pipeline outputs lives with the pipeline tests.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from test_web import FakeRecommender, catalogue, uri
+
+from playlistrec.cli import main
+from playlistrec.web import service
+
+MISSING = "playlistrec: error: no pipeline artefacts in {root} (missing data/preprocessed/tracks.parquet); "
+MISSING += "run `dvc repro` first\n"
+
+
+@pytest.fixture
+def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder with data/preprocessed/tracks.parquet, and fake models in place of the pipeline's."""
+    (tmp_path / "data" / "preprocessed").mkdir(parents=True)
+    tracks = catalogue()
+    tracks.to_parquet(tmp_path / "data" / "preprocessed" / "tracks.parquet")
+    model = FakeRecommender(tracks["track_uri"])
+    monkeypatch.setattr(service, "pipeline_loader", lambda root, names: dict.fromkeys(names or ["blend"], model))
+    return tmp_path
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """(exit status, stdout, stderr) of `playlistrec argv...`."""
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_missing_artefacts_is_one_line_and_exit_2(tmp_path, capsys):
+    assert run(capsys, "recommend", "summer vibes", "--root", str(tmp_path)) == (
+        2,
+        "",
+        MISSING.format(root=tmp_path),
+    )
+
+
+def test_missing_later_artefact_names_it(root, capsys, monkeypatch):
+    monkeypatch.undo()  # the real pipeline loader: tracks.parquet is there, the split is not
+    status, out, err = run(capsys, "recommend", "summer vibes", "--model", "popular", "--root", str(root))
+    assert (status, out) == (2, "")
+    assert err.startswith("playlistrec: error: missing pipeline artefact (") and "split.parquet" in err
+    assert err.endswith("); run `dvc repro` first\n") and err.count("\n") == 1
+
+
+def test_unknown_model_lists_the_choices(root, capsys, monkeypatch):
+    monkeypatch.undo()  # the real loader checks the name before reading anything
+    status, _, err = run(capsys, "recommend", "summer vibes", "--model", "nonsense", "--root", str(root))
+    assert status == 2
+    assert err == (
+        "playlistrec: error: unknown model 'nonsense'; choose one of: "
+        "popular, exact_title, report, title_pretrained, title_finetuned, blend\n"
+    )
+
+
+def test_empty_title_without_seeds(root, capsys):
+    expected = "playlistrec: error: give a playlist title or at least one seed track\n"
+    assert run(capsys, "recommend", "", "--root", str(root)) == (2, "", expected)
+    assert run(capsys, "recommend", "   ", "--root", str(root)) == (2, "", expected)
+
+
+def test_unknown_seed_names_the_uri(root, capsys):
+    bad = "spotify:track:" + "Z" * 22
+    status, out, err = run(capsys, "recommend", "x", "--seed", uri(1), "--seed", bad, "--root", str(root))
+    assert (status, out) == (2, "")
+    assert err == f"playlistrec: error: unknown seed track URI: {bad} (not in the catalogue)\n"
+
+
+def test_bad_n_is_a_usage_error(root, capsys):
+    status, _, err = run(capsys, "recommend", "x", "-n", "0", "--root", str(root))
+    assert status == 2 and err == "playlistrec: error: n must be between 1 and 500, not 0\n"
+
+
+def test_json_output_shape(root, capsys):
+    status, out, err = run(
+        capsys, "recommend", "summer vibes", "--seed", uri(0), "-n", "2", "--json", "--root", str(root)
+    )
+    assert (status, err) == (0, "")
+    assert json.loads(out) == {
+        "title": "summer vibes",
+        "seeds": [uri(0)],
+        "model": "blend",
+        "tracks": [
+            {
+                "rank": 1,
+                "track_uri": uri(1),
+                "track_name": "Summer Breeze",
+                "artist_name": "The Waves",
+                "url": "https://open.spotify.com/track/" + "1".zfill(22),
+            },
+            {
+                "rank": 2,
+                "track_uri": uri(2),
+                "track_name": "Rainy Sunday",
+                "artist_name": "Cloud & Co",
+                "url": "https://open.spotify.com/track/" + "2".zfill(22),
+            },
+        ],
+    }
+
+
+def test_table_output(root, capsys):
+    status, out, _ = run(capsys, "recommend", "summer vibes", "-n", "3", "--model", "popular", "--root", str(root))
+    assert status == 0
+    assert out.splitlines() == [
+        "#  track                         artist      uri",
+        "-  ----------------------------  ----------  ------------------------------------",
+        f"1  <img src=x onerror=alert(1)>  Mallory     {uri(0)}",
+        f"2  Summer Breeze                 The Waves   {uri(1)}",
+        f"3  Rainy Sunday                  Cloud & Co  {uri(2)}",
+    ]
+
+
+def test_cold_start_imports_no_heavy_modules(tmp_path):
+    """`recommend` reaches its first answer (here: the missing-artefacts error) without torch or fastapi."""
+    code = (
+        "import sys; from playlistrec.cli import main; main(['recommend', 'x', '--root', sys.argv[1]]); "
+        "heavy = {'torch', 'transformers', 'sentence_transformers', 'fastapi', 'uvicorn'}; "
+        "print(sorted(heavy & set(sys.modules)))"
+    )
+    result = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def write_slice(folder: Path, first_pid: int, playlists: list[tuple[str, list[int]]]) -> None:
+    """An MPD slice file of (name, track numbers) playlists; track k is by artist k % 3."""
+    docs = [
+        {
+            "pid": first_pid + i,
+            "name": name,
+            "num_tracks": len(track_numbers),
+            "tracks": [
+                {
+                    "pos": pos,
+                    "track_uri": uri(k),
+                    "track_name": f"Track {k}",
+                    "artist_name": f"Artist {k % 3}",
+                    "artist_uri": f"spotify:artist:{k % 3:022d}",
+                }
+                for pos, k in enumerate(track_numbers)
+            ],
+        }
+        for i, (name, track_numbers) in enumerate(playlists)
+    ]
+    last = first_pid + len(docs) - 1
+    (folder / f"mpd.slice.{first_pid}-{last}.json").write_text(json.dumps({"playlists": docs}), encoding="utf-8")
+
+
+def test_stats_of_a_folder_of_slices(tmp_path, capsys):
+    write_slice(tmp_path, 0, [("Summer!", [1, 2, 3]), ("summer", [2, 3, 4, 5, 6])])
+    write_slice(tmp_path, 2, [("Gym 💪", [7, 1]), ("Summer!", [1, 2, 3, 8])])
+    status, out, _ = run(capsys, "stats", str(tmp_path), "--json")
+    assert status == 0
+    result = json.loads(out)
+    assert result["stats"] == {
+        "playlists": 4,
+        "items": 14,
+        "unique tracks": 8,
+        "unique artists": 3,
+        "unique titles": 3,
+        "unique normalised titles": 2,  # "Summer!" and "summer" are one
+        "mean length": 3.5,
+        "min length": 2,
+        "p10 length": 2.3,
+        "p25 length": 2.75,
+        "median length": 3.5,
+        "p75 length": 4.25,
+        "p90 length": 4.7,
+        "max length": 5,
+    }
+    assert result["mpd"]["unique normalised titles"] == 17_381
+    status, out, _ = run(capsys, "stats", str(tmp_path))
+    lines = out.splitlines()
+    assert lines[0] == f"MPD slices in {tmp_path}"
+    assert lines[2].split() == ["statistic", "this", "folder", "real", "MPD"]
+    assert lines[4].split() == ["playlists", "4", "1,000,000"]
+    assert "17,381" in out and "66.35" in out
+
+
+def test_stats_of_a_missing_folder(tmp_path, capsys):
+    status, _, err = run(capsys, "stats", str(tmp_path / "nope"))
+    assert status == 2 and err == f"playlistrec: error: {tmp_path / 'nope'}: no such folder\n"
+
+
+def test_submit_writes_a_valid_submission(tmp_path, capsys, monkeypatch):
+    """`submit` over a real PopularityRecommender fitted on a 510-track catalogue (500 needed + seeds)."""
+    import pandas as pd
+
+    from playlistrec.recommend import Catalogue, PopularityRecommender, TrainSet
+
+    tracks = pd.DataFrame(
+        {
+            "track_id": range(510),
+            "track_uri": [uri(i) for i in range(510)],
+            "track_name": "t",
+            "artist_name": "a",
+        }
+    )
+    (tmp_path / "data" / "preprocessed").mkdir(parents=True)
+    tracks.to_parquet(tmp_path / "data" / "preprocessed" / "tracks.parquet")
+    playlists = pd.DataFrame({"pid": [0, 1], "title": ["a", "b"]})
+    items = pd.DataFrame({"pid": [0, 0, 1], "track_id": [5, 6, 6]})
+    model = PopularityRecommender().fit(TrainSet.from_frames(playlists, items, Catalogue(tracks)))
+    monkeypatch.setattr(service, "pipeline_loader", lambda root, names: {"popular": model})
+    challenge = {
+        "playlists": [
+            {"pid": 7, "name": "gym", "num_holdouts": 10, "tracks": [{"track_uri": uri(6)}]},
+            {"pid": 9, "num_holdouts": 10, "tracks": []},
+        ]
+    }
+    (tmp_path / "challenge.json").write_text(json.dumps(challenge), encoding="utf-8")
+    out = tmp_path / "sub.csv"
+    argv = ["submit", str(tmp_path / "challenge.json"), "-o", str(out), "--model", "popular"]
+    status, stdout, _ = run(capsys, *argv, "--email", "me@example.org", "--root", str(tmp_path))
+    assert status == 0 and stdout == f"playlistrec: wrote 2 playlists x 500 tracks (popular) to {out}\n"
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "team_info,playlistrec,me@example.org"
+    assert lines[1].split(",")[:3] == ["7", uri(5), uri(0)]  # seed 6 left out, then popularity order
+    assert lines[2].split(",")[:3] == ["9", uri(6), uri(5)]
+    status, _, err = run(capsys, *argv, "--team", "a,b", "--root", str(tmp_path))
+    assert status == 2 and err == "playlistrec: error: team name and email must not contain commas\n"

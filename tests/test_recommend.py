@@ -1,0 +1,219 @@
+"""Recommenders on a hand-built catalogue where the right answers are known.
+
+Tracks 0-3 are rock, 4-7 pop, 8 appears only in a TEST playlist. Train playlists:
+rock: {0,1,2}, rock: {0,1,3}, rock classics: {0,2}, pop: {4,5,6}, pop: {4,5,7}, pop hits: {5,6}.
+Popularity: 0:3, 1:2, 2:2, 3:1, 4:2, 5:3, 6:2, 7:1, 8:0.
+"""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from playlistrec.recommend import (
+    BlendRecommender,
+    Catalogue,
+    CooccurrenceRecommender,
+    ExactTitleRecommender,
+    PopularityRecommender,
+    Queries,
+    QueryEncoder,
+    ReportRecommender,
+    TitleRecommender,
+    TitleVectors,
+    TrainSet,
+    UnknownTrackError,
+    top_n,
+)
+
+N_TRACKS = 9
+WORDS = ("rock", "pop", "classics", "hits")
+TRAIN = [
+    ("rock", [0, 1, 2]),
+    ("rock", [0, 1, 3]),
+    ("rock classics", [0, 2]),
+    ("pop", [4, 5, 6]),
+    ("pop", [4, 5, 7]),
+    ("pop hits", [5, 6]),
+]
+
+
+class BagOfWords:
+    """A toy encoder: unit bag-of-words vectors over WORDS."""
+
+    def encode(self, texts):
+        out = np.array([[t.split().count(w) for w in WORDS] for t in texts], dtype=np.float32)
+        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
+
+
+def uri(i: int) -> str:
+    return f"spotify:track:{i:022d}"
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> Catalogue:
+    return Catalogue(
+        pd.DataFrame(
+            {
+                "track_id": np.arange(N_TRACKS, dtype=np.int32),
+                "track_uri": [uri(i) for i in range(N_TRACKS)],
+                "track_name": [f"song {i}" for i in range(N_TRACKS)],
+                "artist_id": np.arange(N_TRACKS, dtype=np.int32) // 2,
+                "artist_name": [f"artist {i // 2}" for i in range(N_TRACKS)],
+            }
+        )
+    )
+
+
+@pytest.fixture(scope="module")
+def train(catalogue) -> TrainSet:
+    playlists = pd.DataFrame({"pid": np.arange(len(TRAIN)), "title": [t for t, _ in TRAIN]})
+    items = pd.DataFrame(
+        [(pid, track) for pid, (_, tracks) in enumerate(TRAIN) for track in tracks],
+        columns=["pid", "track_id"],
+    )
+    return TrainSet.from_frames(playlists, items, catalogue)
+
+
+@pytest.fixture(scope="module")
+def vectors() -> TitleVectors:
+    titles = np.array(sorted({t for t, _ in TRAIN}), dtype=object)
+    return TitleVectors(titles, BagOfWords().encode(list(titles)), QueryEncoder(BagOfWords()))
+
+
+def queries(titles, seeds=None) -> Queries:
+    return Queries.from_lists(titles, seeds or [[] for _ in titles], N_TRACKS)
+
+
+def all_models(vectors):
+    return {
+        "popular": PopularityRecommender(),
+        "exact": ExactTitleRecommender(),
+        "report": ReportRecommender(vectors, n_playlists=3),
+        "title": TitleRecommender(vectors, top_m=2, sim_power=2),
+        "seeds": CooccurrenceRecommender(alpha=0.9),
+        "blend": BlendRecommender(TitleRecommender(vectors, top_m=2)),
+    }
+
+
+def test_popularity_orders_by_train_count_then_id(train):
+    recs = PopularityRecommender().fit(train).recommend_batch(queries(["rock"]), 9)
+    assert recs.tolist() == [[0, 5, 1, 2, 4, 6, 3, 7, 8]]
+    assert recs.dtype == np.int32
+
+
+def test_exact_title_ranks_the_titles_tracks_first(train):
+    recs = ExactTitleRecommender().fit(train).recommend_batch(queries(["rock", "unseen title"]), 9)
+    # rock playlists: 0 and 1 in both (tie broken by popularity), then 2 and 3, then the popularity fallback.
+    assert recs[0].tolist() == [0, 1, 2, 3, 5, 4, 6, 7, 8]
+    assert recs[1].tolist() == [0, 5, 1, 2, 4, 6, 3, 7, 8]  # unseen title: popularity
+
+
+def test_title_model_votes_sim_power_times_share(train, vectors):
+    model = TitleRecommender(vectors, top_m=2, sim_power=2).fit(train)
+    scores = model.score(queries(["rock", "classics"]))
+    # "rock": rock (sim 1, shares 1,1,.5,.5) + rock classics (sim 1/sqrt2 -> weight .5, shares 1,0,1,0).
+    np.testing.assert_allclose(scores[0], [1.5, 1.0, 1.0, 0.5, 0, 0, 0, 0, 0], atol=1e-6)
+    # "classics" is only similar to "rock classics" (weight .5); the second nearest title has sim 0.
+    np.testing.assert_allclose(scores[1], [0.5, 0, 0.5, 0, 0, 0, 0, 0, 0], atol=1e-6)
+
+
+def test_report_method_takes_copies_in_expectation(train, vectors):
+    scores = ReportRecommender(vectors, n_playlists=3).fit(train).score(queries(["rock"]))
+    # both "rock" copies (share x 2) and the one "rock classics" playlist: unweighted votes.
+    np.testing.assert_allclose(scores[0, :4], [3, 2, 2, 1])
+    scores = ReportRecommender(vectors, n_playlists=1).fit(train).score(queries(["rock"]))
+    # the cut falls inside the two "rock" copies: each is taken with probability 1/2.
+    np.testing.assert_allclose(scores[0, :4], [1, 1, 0.5, 0.5])
+
+
+def test_untitled_query_gets_no_title_votes(train, vectors):
+    for model in (TitleRecommender(vectors), ReportRecommender(vectors), ExactTitleRecommender()):
+        assert not model.fit(train).score(queries([""])).any()
+
+
+def test_cooccurrence_recommends_the_partner_track(train):
+    model = CooccurrenceRecommender(alpha=0.9).fit(train)
+    scores = model.score(queries([""], [[4]]))[0]
+    # sim(4, j) = C_4j / (pop_4^.9 pop_j^.1): 5 -> 2 / 3^.1, 7 -> 1 / 1, 6 -> 1 / 2^.1.
+    np.testing.assert_allclose(scores[[5, 7, 6]] * 2**0.9, [2 / 3**0.1, 1.0, 1 / 2**0.1], rtol=1e-5)
+    assert model.recommend_batch(queries([""], [[4]]), 3)[0].tolist() == [5, 7, 6]
+
+
+def test_blend_weights_title_by_lambda_over_sqrt_seeds(train, vectors):
+    title = TitleRecommender(vectors, top_m=2).fit(train)
+    seeds = CooccurrenceRecommender().fit(train)
+    blend = BlendRecommender(TitleRecommender(vectors, top_m=2), blend_lambda=0.5).fit(train)
+    batch = queries(["pop", "pop"], [[], [4, 5, 6, 7]])
+    scores = blend.score(batch)
+    t = title.score(batch) / title.score(batch).max(axis=1, keepdims=True)
+    s = seeds.score(batch)[1] / seeds.score(batch)[1].max()
+    np.testing.assert_allclose(scores[0], t[0], rtol=1e-6)  # no seeds: the title alone
+    np.testing.assert_allclose(scores[1], 0.25 * t[1] + 0.75 * s, rtol=1e-5)  # lambda = .5 / sqrt(4)
+
+
+def test_no_model_recommends_a_seed_or_an_unseen_test_track(train, vectors):
+    batch = queries(["rock", "", "pop"], [[0], [1, 2], [4, 5, 6, 7]])
+    for name, model in all_models(vectors).items():
+        model.fit(train)
+        recs = model.recommend_batch(batch, 5)
+        assert 0 not in recs[0] and not {1, 2} & set(recs[1]) and not {4, 5, 6, 7} & set(recs[2]), name
+        # track 8 exists only in a test playlist: nothing in train votes for it.
+        assert (model.score(batch)[:, 8] == 0).all(), name
+
+
+def test_lists_are_full_and_padded_only_past_the_catalogue(train, vectors):
+    for name, model in all_models(vectors).items():
+        recs = model.fit(train).recommend_batch(queries(["rock", "pop"], [[], [4, 5]]), 12)
+        assert recs.shape == (2, 12), name
+        assert sorted(recs[0, :9]) == list(range(9)) and (recs[0, 9:] == -1).all(), name
+        assert len(set(recs[1, :7])) == 7 and (recs[1, 7:] == -1).all(), name
+
+
+def test_chunking_does_not_change_the_answer(train, vectors):
+    model = BlendRecommender(TitleRecommender(vectors)).fit(train)
+    batch = queries(["rock", "pop hits", "", "classics"], [[0], [], [5], [2, 3]])
+    np.testing.assert_array_equal(model.recommend_batch(batch, 6, chunk_size=1), model.recommend_batch(batch, 6))
+
+
+def test_recommend_by_uri_and_unknown_uri(train, vectors):
+    model = BlendRecommender(TitleRecommender(vectors)).fit(train)
+    assert model.recommend("Rock!", [uri(4)], n=2) == [uri(5), uri(7)]
+    assert model.recommend("ROCK", n=2) == [uri(0), uri(1)]
+    with pytest.raises(UnknownTrackError, match="spotify:track:nope"):
+        model.recommend("rock", [uri(0), "spotify:track:nope"])
+    assert model.catalogue_.describe(np.array([3, -1]))["artist_name"].tolist() == ["artist 1"]
+
+
+def test_query_encoder_encodes_each_title_once():
+    calls = []
+
+    class Counting(BagOfWords):
+        def encode(self, texts):
+            calls.append(list(texts))
+            return super().encode(texts)
+
+    encoder = QueryEncoder(Counting())
+    first = encoder.encode(["rock", "pop", "rock"])
+    encoder.encode(["pop", "rock"])
+    assert calls == [["pop", "rock"]]
+    np.testing.assert_allclose(first[0], first[2])
+
+
+def test_top_n_orders_by_score_then_rank():
+    scores = np.array([[0.5, -1.0, 0.5, 0.0, -np.inf, 2.0]], dtype=np.float32)
+    rank = np.array([5, 0, 1, 2, 3, 4])  # column 1 is the most popular
+    assert top_n(scores, 7, rank).tolist() == [[5, 2, 0, 3, 1, -1, -1]]
+
+
+def test_ranking_each_title_once_equals_masking_each_query(train, vectors):
+    batch = queries(["rock", "rock", "pop", "", "rock"], [[0, 1], [], [5], [0], [8, 3, 2]])
+    for model in (
+        PopularityRecommender(),
+        ExactTitleRecommender(),
+        ReportRecommender(vectors),
+        TitleRecommender(vectors),
+    ):
+        model.fit(train)
+        assert not model.uses_seeds
+        for n in (3, 9):
+            np.testing.assert_array_equal(model.recommend_batch(batch, n), model._masked_top(batch, n, chunk_size=2))

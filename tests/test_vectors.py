@@ -1,0 +1,12 @@
+import numpy as np
+
+from playlistrec.vectors import mean_vectors, playlist_track_matrix
+
+
+def test_playlist_vector_is_unit_mean_of_its_tracks_and_duplicates_count_once():
+    track_vectors = np.array([[1, 0], [0, 1], [1, 1]], dtype=np.float32)
+    membership = playlist_track_matrix(np.array([0, 0, 0, 1]), np.array([0, 1, 1, 2]), n_rows=3, n_tracks=3)
+    result = mean_vectors(membership, track_vectors)
+    np.testing.assert_allclose(result[0], [2**-0.5, 2**-0.5], rtol=1e-6)
+    np.testing.assert_allclose(result[1], [2**-0.5, 2**-0.5], rtol=1e-6)
+    assert result[2].tolist() == [0.0, 0.0]  # a playlist without tracks gets a zero vector

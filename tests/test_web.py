@@ -1,0 +1,159 @@
+"""The JSON API and page of `playlistrec serve`, over fake models (FastAPI's TestClient, no server).
+
+The fakes live here and `test_browser.py` imports them: a tiny catalogue with one hostile track name and a
+recommender that returns catalogue order, so every expected answer is known in advance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+
+from playlistrec.web.app import create_app
+from playlistrec.web.service import PlaylistService
+
+XSS_TITLE = "<script>alert(1)</script>"
+XSS_TRACK = "<img src=x onerror=alert(1)>"
+
+
+def uri(i: int) -> str:
+    """A valid-looking Spotify track URI (22 base62 characters) for track i."""
+    return f"spotify:track:{i:022d}"
+
+
+def catalogue() -> pd.DataFrame:
+    """Six tracks; the first is named like an XSS payload, so it tops every fake playlist."""
+    names = [XSS_TRACK, "Summer Breeze", "Rainy Sunday", "Gym Power", "Sunday Morning", "Breeze Again"]
+    artists = ["Mallory", "The Waves", "Cloud & Co", "Lift", "The Waves", "Seals"]
+    return pd.DataFrame(
+        {
+            "track_id": range(6),
+            "track_uri": [uri(i) for i in range(6)],
+            "track_name": names,
+            "artist_name": artists,
+        }
+    )
+
+
+class FakeRecommender:
+    """Recommends the catalogue in order, minus the seeds; KeyError for an unknown seed (as real ones do)."""
+
+    def __init__(self, uris: Sequence[str]) -> None:
+        self.uris = list(uris)
+
+    def recommend(self, title: str = "", seed_uris: Sequence[str] = (), n: int = 20) -> list[str]:
+        """The first n catalogue tracks that are not seeds."""
+        unknown = set(seed_uris) - set(self.uris)
+        if unknown:
+            raise KeyError(f"unknown track URI(s): {sorted(unknown)}")
+        return [u for u in self.uris if u not in seed_uris][:n]
+
+
+def fake_service() -> PlaylistService:
+    """A service with two fake models, "blend" (the default) and "popular"."""
+    tracks = catalogue()
+    model = FakeRecommender(tracks["track_uri"])
+    return PlaylistService(tracks, {"popular": model, "blend": model})
+
+
+@pytest.fixture
+def client() -> TestClient:
+    return TestClient(create_app(fake_service()))
+
+
+def test_models_lists_names_and_default(client):
+    assert client.get("/api/models").json() == {"models": ["popular", "blend"], "default": "blend"}
+
+
+def test_recommend_returns_ranked_tracks_with_spotify_links(client):
+    response = client.post("/api/recommend", json={"title": "summer vibes", "seeds": [uri(0)], "n": 3})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["title"] == "summer vibes" and body["model"] == "blend"
+    assert body["tracks"] == [
+        {
+            "rank": rank,
+            "track_uri": uri(i),
+            "track_name": name,
+            "artist_name": artist,
+            "url": f"https://open.spotify.com/track/{i:022d}",
+        }
+        for rank, (i, name, artist) in enumerate(
+            [(1, "Summer Breeze", "The Waves"), (2, "Rainy Sunday", "Cloud & Co"), (3, "Gym Power", "Lift")],
+            start=1,
+        )
+    ]
+
+
+def test_search_matches_every_word_in_track_or_artist_any_case(client):
+    names = lambda q: [t["track_name"] for t in client.get("/api/search", params={"q": q}).json()["tracks"]]  # noqa: E731
+    assert names("breeze") == ["Summer Breeze", "Breeze Again"]
+    assert names("SUNDAY waves") == ["Sunday Morning"]
+    assert names("img src") == [XSS_TRACK]
+    assert names("   ") == [] and names("nothing like it") == []
+
+
+@pytest.mark.parametrize(
+    ("request_body", "status", "message"),
+    [
+        ({"title": "x" * 501}, 422, "title: String should have at most 500 characters"),
+        ({"title": "ok", "seeds": [uri(1)] * 501}, 422, "seeds: List should have at most 500 items"),
+        ({"title": "ok", "n": 0}, 422, "n: Input should be greater than or equal to 1"),
+        (
+            {"title": "ok", "seeds": [uri(1), "spotify:track:nope"]},
+            400,
+            "unknown seed track URI: spotify:track:nope",
+        ),
+        (
+            {"title": "ok", "model": "nonsense"},
+            400,
+            "unknown model 'nonsense'; choose one of: popular, blend",
+        ),
+        ({"title": "  "}, 400, "give a playlist title or at least one seed track"),
+        ({"title": 5}, 422, "title: Input should be a valid string"),
+    ],
+)
+def test_bad_recommend_requests_get_4xx_with_a_json_message(client, request_body, status, message):
+    response = client.post("/api/recommend", json=request_body)
+    assert response.status_code == status
+    assert response.headers["content-type"] == "application/json"
+    assert response.json()["error"].startswith(message)
+
+
+def test_malformed_json_and_long_search_get_4xx(client):
+    response = client.post("/api/recommend", content=b"{not json", headers={"content-type": "application/json"})
+    assert response.status_code == 422 and "error" in response.json()
+    response = client.get("/api/search", params={"q": "x" * 501})
+    assert response.status_code == 422
+    assert response.json() == {"error": "q: String should have at most 500 characters"}
+
+
+def test_unknown_paths_and_package_files_are_not_served(client):
+    for path in ("/static/service.py", "/static/app.py", "/static/../cli.py", "/nope"):
+        response = client.get(path)
+        assert response.status_code == 404 and "error" in response.json()
+
+
+def test_xss_probe_comes_back_as_json_text_and_never_in_html(client):
+    response = client.post("/api/recommend", json={"title": XSS_TITLE})
+    assert response.headers["content-type"] == "application/json"
+    body = response.json()
+    assert body["title"] == XSS_TITLE and body["tracks"][0]["track_name"] == XSS_TRACK
+    page = client.get("/", params={"title": XSS_TITLE})
+    assert page.headers["content-type"].startswith("text/html")
+    assert "<script>alert" not in page.text and "onerror" not in page.text
+    # No inline script may run at all, so even markup that slipped into the page could not execute.
+    assert "script-src" not in page.headers["content-security-policy"]  # falls back to default-src 'self'
+    assert page.headers["content-security-policy"].startswith("default-src 'self'")
+    assert "<script>" not in page.text  # the page's only script is the external /static/app.js
+
+
+def test_page_script_renders_with_text_content_only(client):
+    script = client.get("/static/app.js")
+    assert script.status_code == 200 and script.headers["content-type"].startswith("text/javascript")
+    assert "innerHTML" not in script.text and "insertAdjacentHTML" not in script.text
+    assert "document.write" not in script.text
+    assert client.get("/static/style.css").headers["content-type"].startswith("text/css")
