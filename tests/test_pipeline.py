@@ -88,8 +88,9 @@ def test_repro_writes_every_output_with_metrics_in_range(pipeline_repo):
     finetune = json.loads((repo / "metrics/finetune.json").read_text())
     assert finetune["probe_mean_cosine"] < 0.999
     evaluation = json.loads((repo / "metrics/eval.json").read_text())
-    assert {"popularity", "pretrained", "finetuned"} <= set(evaluation)
-    assert evaluation["finetuned"] != evaluation["pretrained"]
+    assert {"popular", "exact_title", "report", "title_pretrained", "title_finetuned", "blend"} <= set(evaluation)
+    assert evaluation["title_finetuned"] != evaluation["title_pretrained"]
+    assert 0.0 < evaluation["popular"]["overall"]["ndcg"] < evaluation["blend"]["overall"]["ndcg"] <= 1.0
     status = run(["dvc", "status"], repo, env)
     assert "changed" not in status and "modified" not in status, status
 

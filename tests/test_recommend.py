@@ -199,6 +199,16 @@ def test_query_encoder_encodes_each_title_once():
     np.testing.assert_allclose(first[0], first[2])
 
 
+def test_query_encoder_answers_known_titles_from_their_stored_vectors():
+    class Failing:
+        def encode(self, texts):
+            raise AssertionError(f"encoder called for {texts}")
+
+    stored = np.array([[1, 0], [0, 1]], dtype=np.float32)
+    encoder = QueryEncoder(Failing(), (["rock", "pop"], stored))
+    assert encoder.encode(["pop", "rock"]).tolist() == [[0, 1], [1, 0]]
+
+
 def test_top_n_orders_by_score_then_rank():
     scores = np.array([[0.5, -1.0, 0.5, 0.0, -np.inf, 2.0]], dtype=np.float32)
     rank = np.array([5, 0, 1, 2, 3, 4])  # column 1 is the most popular

@@ -146,10 +146,14 @@ class QueryEncoder:
     asked in ten scenarios is encoded once.
     """
 
-    def __init__(self, model: str | Path | SupportsEncode) -> None:
+    def __init__(
+        self, model: str | Path | SupportsEncode, known: tuple[Sequence[str], np.ndarray] | None = None
+    ) -> None:
+        """`known` = (titles, their vectors by this same model), e.g. the train titles' stored embeddings:
+        a query equal to one of them is answered from it, without loading the encoder at all."""
         self.model = model
         self._encoder: SupportsEncode | None = None if isinstance(model, str | Path) else model
-        self._cache: dict[str, np.ndarray] = {}
+        self._cache: dict[str, np.ndarray] = dict(zip(*known, strict=True)) if known is not None else {}
 
     def encode(self, titles: Sequence[str]) -> np.ndarray:
         """Unit float32 rows for `titles`, encoding only titles not seen before."""
