@@ -70,7 +70,7 @@ def write_artefacts(root, typed: bool) -> None:
 
 @pytest.fixture()
 def toy_encoder(monkeypatch):
-    monkeypatch.setattr(evaluate, "QueryEncoder", lambda model: QueryEncoder(BagOfWords()))
+    monkeypatch.setattr(evaluate, "QueryEncoder", lambda model, known=None: QueryEncoder(BagOfWords()))
 
 
 def test_title_buckets():
@@ -103,6 +103,10 @@ def test_evaluation_writes_every_output(tmp_path, toy_encoder):
     result = evaluate.run_evaluation(tmp_path, yaml.safe_load((tmp_path / "params.yaml").read_text()))
     evaluate.write_outputs(result, tmp_path)
     compact = json.loads((tmp_path / "metrics" / "eval.json").read_text())
+    assert compact.pop("llm") == {
+        "status": "skipped",
+        "reason": "no eval.llm.gguf_path or eval.llm.endpoint configured",
+    }
     assert set(compact) == set(evaluate.MODELS)
     title_only = {m: compact[m]["scenario"]["title_only"] for m in compact}
     assert title_only["title_finetuned"]["ndcg"] > title_only["popular"]["ndcg"]

@@ -24,6 +24,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 EMBEDDING_DIM = 384
+SMALL_REQUEST = 8  # texts; fewer are encoded on one thread (see `Encoder.encode`)
 
 
 def base_model_path() -> Path:
@@ -77,8 +78,20 @@ class Encoder:
         self.model = AutoModel.from_pretrained(self.path).eval()
 
     def encode(self, texts: Sequence[str], batch_size: int = 256, progress: bool = False) -> np.ndarray:
-        """Embed `texts` as float32 rows of unit length; batches are formed by length for speed."""
+        """Embed `texts` as float32 rows of unit length; batches are formed by length for speed.
+
+        A request of a few texts (an interactive query) runs on one thread: for one short title the
+        threads' start-up and synchronisation cost more than they save, and on a busy machine they made
+        a query 20x slower (341 ms vs 15 ms p50, bench/RESULTS.md).
+        """
         torch = self._torch
+        if len(texts) <= SMALL_REQUEST and torch.get_num_threads() > 1:
+            threads = torch.get_num_threads()
+            torch.set_num_threads(1)
+            try:
+                return self.encode(texts, batch_size, progress)
+            finally:
+                torch.set_num_threads(threads)
         out = np.zeros((len(texts), EMBEDDING_DIM), dtype=np.float32)
         order = np.argsort([-len(t) for t in texts], kind="stable")
         starts = range(0, len(texts), batch_size)

@@ -25,6 +25,7 @@ from tqdm.auto import tqdm
 
 from playlistrec import metrics
 from playlistrec.io import atomic_path, load_params, write_json
+from playlistrec.llm import LLM_SKIPPED, LLMRecommender, make_generator, sample_scenario
 from playlistrec.recommend import (
     BlendRecommender,
     Catalogue,
@@ -96,10 +97,9 @@ def title_vectors(root: Path, titles: pd.DataFrame, encoder: str) -> TitleVector
     if len(vectors) != len(titles):
         raise ValueError(f"data/titles/{encoder}.npy has {len(vectors)} rows for {len(titles)} titles")
     model = ENCODERS[encoder]
+    names = titles["title"].to_numpy(dtype=object)
     return TitleVectors(
-        titles["title"].to_numpy(dtype=object),
-        vectors,
-        QueryEncoder(model if model == "pretrained" else root / model),
+        names, vectors, QueryEncoder(model if model == "pretrained" else root / model, (names, vectors))
     )
 
 
@@ -286,6 +286,7 @@ class EvaluationResult:
     by_scenario: pd.DataFrame
     by_bucket: pd.DataFrame
     qualitative: str
+    llm: dict  # the "llm" entry of metrics/eval.json (see `llm_baseline`)
 
 
 def load_typed_queries(
@@ -299,6 +300,47 @@ def load_typed_queries(
     by_uri = pd.Series(theme["theme"].to_numpy(), index=theme["track_uri"])
     track_theme = by_uri.reindex(catalogue.tracks["track_uri"]).fillna("").to_numpy(dtype=object)
     return pd.read_parquet(truth_dir / "queries.parquet"), track_theme
+
+
+# --- LLM baseline (playlistrec.llm, params.yaml eval.llm): skipped, not failed, when no model is configured ---
+def llm_baseline(
+    root: Path,
+    params: dict[str, Any],
+    train: TrainSet,
+    title_only: ScenarioQueries,
+    fitted: dict[str, Recommender],
+    title_counts: pd.DataFrame,
+) -> dict[str, Any]:
+    """The LLM and every fitted model on the same seeded sample of `eval.llm.sample` title-only queries.
+
+    Returns the "llm" record of metrics/eval.json: status, backend, the run's counts (prompts, lines,
+    matched share, seconds) and each model's headline metrics on the sample, comparable with each other.
+    """
+    cfg = params.get("eval", {})
+    llm_cfg = cfg.get("llm") or {}
+    generator = make_generator(llm_cfg, root)
+    if generator is None:
+        return dict(LLM_SKIPPED)
+    sample = sample_scenario(title_only, llm_cfg.get("sample", 50), params.get("seed", 0))
+    llm = LLMRecommender(generator, llm_cfg.get("n_songs", 20)).fit(train)
+    track_artist = train.catalogue.tracks["artist_id"].to_numpy()
+    bucket = title_buckets(sample.titles, title_counts)
+    per_query = evaluate_models(
+        {"llm": llm, **fitted}, [sample], [bucket], track_artist, cfg.get("n", 500), cfg.get("cutoffs", [10, 66])
+    )
+    means = per_query.groupby("model", sort=False)[list(HEADLINE)].mean().round(4)
+    return {
+        "status": "ok",
+        "backend": generator.name,
+        "scenario": sample.scenario.name,
+        "n_queries": len(sample.pids),
+        "n_songs": llm.n_songs,
+        "run": llm.stats_.as_dict(),
+        "models": means.to_dict(orient="index"),
+    }
+
+
+# --- end of the LLM baseline ---
 
 
 def run_evaluation(root: Path, params: dict[str, Any], models: Iterable[str] = MODELS) -> EvaluationResult:
@@ -323,12 +365,13 @@ def run_evaluation(root: Path, params: dict[str, Any], models: Iterable[str] = M
             compact[model]["typed"] = group[metric_cols].mean().round(4).to_dict()
             detail[model]["typed"] = group.groupby("kind")[metric_cols].mean().round(4).to_dict(orient="index")
     qualitative = qualitative_report(title_models, QUALITATIVE_TITLES, data.titles)
-    return EvaluationResult(compact, detail, by_scenario, by_bucket, qualitative)
+    llm = llm_baseline(root, params, train, scenarios[0], fitted, data.titles)  # scenarios[0] is title_only
+    return EvaluationResult(compact, detail, by_scenario, by_bucket, qualitative, llm)
 
 
 def write_outputs(result: EvaluationResult, root: Path = Path(".")) -> None:
     """Write metrics/eval.json, metrics/eval_detail.json, the two plot tables and reports/qualitative.md."""
-    write_json(result.compact, root / "metrics" / "eval.json")
+    write_json({**result.compact, "llm": result.llm}, root / "metrics" / "eval.json")
     write_json(result.detail, root / "metrics" / "eval_detail.json")
     for name, table in (("eval_by_scenario", result.by_scenario), ("eval_by_bucket", result.by_bucket)):
         with atomic_path(root / "metrics" / "plots" / f"{name}.csv") as tmp:
