@@ -106,3 +106,19 @@ def test_exp_run_with_other_k_reruns_only_cluster_and_dependents(pipeline_repo):
     assert "Running stage 'cluster'" in output and "Running stage 'eval'" in output
     diff = run(["dvc", "metrics", "diff", "--md"], repo, env)
     assert "metrics/cluster.json" in diff and "k" in diff
+
+
+@pytest.mark.slow
+def test_cli_recommends_from_the_pipeline_artefacts(pipeline_repo, capsys):
+    import pandas as pd
+
+    from playlistrec.cli import main
+
+    repo, _ = pipeline_repo
+    catalogue = set(pd.read_parquet(repo / "data/preprocessed/tracks.parquet")["track_uri"])
+    seed = sorted(catalogue)[0]
+    for args in (["summer vibes"], ["a title no playlist has", "--seed", seed]):
+        assert main(["recommend", *args, "-n", "15", "--json", "--root", str(repo)]) == 0
+        tracks = json.loads(capsys.readouterr().out)["tracks"]
+        uris = [track["track_uri"] for track in tracks]
+        assert len(set(uris)) == 15 and set(uris) <= catalogue and seed not in uris
