@@ -44,7 +44,6 @@ def main() -> None:
         "val_titles": len(val.titles),
         "val_unseen_titles": int(unseen.sum()),
         "clusters": len(labels),
-        "train_seconds": round(seconds, 1),
         "val_accuracy": result.val_accuracy,
     }
     probe_vectors = {}

@@ -227,3 +227,8 @@ def test_ranking_each_title_once_equals_masking_each_query(train, vectors):
         assert not model.uses_seeds
         for n in (3, 9):
             np.testing.assert_array_equal(model.recommend_batch(batch, n), model._masked_top(batch, n, chunk_size=2))
+
+
+def test_query_encoder_refuses_a_missing_model_folder_when_built(tmp_path):
+    with pytest.raises(FileNotFoundError, match="run `dvc repro` first"):
+        QueryEncoder(tmp_path / "models" / "finetuned")

@@ -151,7 +151,10 @@ class QueryEncoder:
     ) -> None:
         """`known` = (titles, their vectors by this same model), e.g. the train titles' stored embeddings:
         a query equal to one of them is answered from it, without loading the encoder at all."""
-        self.model = model
+        from playlistrec.encoders import resolve_model_path
+
+        # A missing model folder fails here, when the models load, not at a user's first query.
+        self.model = resolve_model_path(model) if isinstance(model, str | Path) else model
         self._encoder: SupportsEncode | None = None if isinstance(model, str | Path) else model
         self._cache: dict[str, np.ndarray] = dict(zip(*known, strict=True)) if known is not None else {}
 
