@@ -231,3 +231,17 @@ def test_submit_writes_a_valid_submission(tmp_path, capsys, monkeypatch):
     assert lines[2].split(",")[:3] == ["9", uri(6), uri(5)]
     status, _, err = run(capsys, *argv, "--team", "a,b", "--root", str(tmp_path))
     assert status == 2 and err == "playlistrec: error: team name and email must not contain commas\n"
+
+
+def test_stats_counts_repeated_entries_as_items_but_not_in_lengths(tmp_path, capsys):
+    write_slice(tmp_path, 0, [("mix", [1, 1, 2]), ("empty", [])])
+    status, out, _ = run(capsys, "stats", str(tmp_path), "--json")
+    stats = json.loads(out)["stats"]
+    assert status == 0
+    assert (stats["playlists"], stats["items"], stats["max length"]) == (1, 3, 2)  # the zero-track playlist is left out
+
+
+def test_stats_of_a_damaged_slice_is_one_line(tmp_path, capsys):
+    (tmp_path / "mpd.slice.0-999.json").write_text('{"playlists": [{"pid": 0, "name": "x", "tra')
+    status, _, err = run(capsys, "stats", str(tmp_path))
+    assert status == 2 and err.count("\n") == 1 and "mpd.slice.0-999.json" in err

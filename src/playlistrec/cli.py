@@ -172,33 +172,31 @@ class SliceSummary:
     names: set[str] = field(default_factory=set)
     titles: set[str] = field(default_factory=set)
     lengths: list[int] = field(default_factory=list)
+    repeats: int = 0
 
 
 def summarise_slice(path: Path) -> SliceSummary:
     """Distinct track URIs, artists (URI, else name), raw and normalised titles, and lengths of one slice.
 
-    A playlist's length is its number of track entries, repeats included, as the MPD's `num_tracks`
-    counts them; a missing name counts as the title "".
+    The slice is read and validated by the pipeline's own reader (`playlistrec.mpd.parse_slice`), so
+    `stats` sees what `preprocess` would keep: a damaged file is the same one-line error, a zero-track
+    playlist is left out, and a length counts a playlist's distinct tracks. `repeats` counts the
+    dropped repeated entries, so that items can be reported as the MPD counts them.
     """
-    from playlistrec.text import normalise_title
+    from playlistrec.mpd import MPDFormatError, parse_slice
 
     try:
-        doc = json.loads(path.read_bytes())
-    except (UnicodeDecodeError, ValueError) as error:
-        raise UsageError(f"{path}: not JSON ({error})") from error
-    playlists = doc.get("playlists") if isinstance(doc, dict) else None
-    if not isinstance(playlists, list):
-        raise UsageError(f"{path}: not an MPD slice (expected an object with a 'playlists' list)")
-    out = SliceSummary()
-    for playlist in playlists:
-        name = playlist.get("name") or ""
-        tracks = [t for t in playlist.get("tracks") or () if isinstance(t, dict)]
-        out.names.add(name)
-        out.titles.add(normalise_title(name))
-        out.lengths.append(len(tracks))
-        out.tracks.update(t.get("track_uri") or "" for t in tracks)
-        out.artists.update(t.get("artist_uri") or t.get("artist_name") or "" for t in tracks)
-    return out
+        part = parse_slice(path)
+    except MPDFormatError as error:
+        raise UsageError(str(error)) from error
+    return SliceSummary(
+        tracks=set(part.uris),
+        artists={artist_uri or artist_name for _, artist_name, artist_uri, *_ in part.metadata},
+        names=set(part.names),
+        titles=set(part.titles),
+        lengths=list(part.num_items),
+        repeats=part.counts["items.duplicates"],
+    )
 
 
 def dataset_stats(folder: Path) -> dict[str, float]:
@@ -223,10 +221,11 @@ def dataset_stats(folder: Path) -> dict[str, float]:
             for name in ("tracks", "artists", "names", "titles"):
                 getattr(total, name).update(getattr(part, name))
             total.lengths.extend(part.lengths)
+            total.repeats += part.repeats
     length = np.asarray(total.lengths or [0])
     stats: dict[str, float] = {
         "playlists": len(total.lengths),
-        "items": int(length.sum()),
+        "items": int(length.sum()) + total.repeats,
         "unique tracks": len(total.tracks),
         "unique artists": len(total.artists),
         "unique titles": len(total.names),
