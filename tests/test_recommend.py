@@ -8,6 +8,7 @@ Popularity: 0:3, 1:2, 2:2, 3:1, 4:2, 5:3, 6:2, 7:1, 8:0.
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse as sp
 
 from playlistrec.recommend import (
     BlendRecommender,
@@ -110,7 +111,7 @@ def test_exact_title_ranks_the_titles_tracks_first(train):
 
 def test_title_model_votes_sim_power_times_share(train, vectors):
     model = TitleRecommender(vectors, top_m=2, sim_power=2).fit(train)
-    scores = model.score(queries(["rock", "classics"]))
+    scores = model.score(queries(["rock", "classics"])).toarray()
     # "rock": rock (sim 1, shares 1,1,.5,.5) + rock classics (sim 1/sqrt2 -> weight .5, shares 1,0,1,0).
     np.testing.assert_allclose(scores[0], [1.5, 1.0, 1.0, 0.5, 0, 0, 0, 0, 0], atol=1e-6)
     # "classics" is only similar to "rock classics" (weight .5); the second nearest title has sim 0.
@@ -118,22 +119,22 @@ def test_title_model_votes_sim_power_times_share(train, vectors):
 
 
 def test_report_method_takes_copies_in_expectation(train, vectors):
-    scores = ReportRecommender(vectors, n_playlists=3).fit(train).score(queries(["rock"]))
+    scores = ReportRecommender(vectors, n_playlists=3).fit(train).score(queries(["rock"])).toarray()
     # both "rock" copies (share x 2) and the one "rock classics" playlist: unweighted votes.
     np.testing.assert_allclose(scores[0, :4], [3, 2, 2, 1])
-    scores = ReportRecommender(vectors, n_playlists=1).fit(train).score(queries(["rock"]))
+    scores = ReportRecommender(vectors, n_playlists=1).fit(train).score(queries(["rock"])).toarray()
     # the cut falls inside the two "rock" copies: each is taken with probability 1/2.
     np.testing.assert_allclose(scores[0, :4], [1, 1, 0.5, 0.5])
 
 
 def test_untitled_query_gets_no_title_votes(train, vectors):
     for model in (TitleRecommender(vectors), ReportRecommender(vectors), ExactTitleRecommender()):
-        assert not model.fit(train).score(queries([""])).any()
+        assert model.fit(train).score(queries([""])).nnz == 0
 
 
 def test_cooccurrence_recommends_the_partner_track(train):
     model = CooccurrenceRecommender(alpha=0.9).fit(train)
-    scores = model.score(queries([""], [[4]]))[0]
+    scores = model.score(queries([""], [[4]])).toarray()[0]
     # sim(4, j) = C_4j / (pop_4^.9 pop_j^.1): 5 -> 2 / 3^.1, 7 -> 1 / 1, 6 -> 1 / 2^.1.
     np.testing.assert_allclose(scores[[5, 7, 6]] * 2**0.9, [2 / 3**0.1, 1.0, 1 / 2**0.1], rtol=1e-5)
     assert model.recommend_batch(queries([""], [[4]]), 3)[0].tolist() == [5, 7, 6]
@@ -144,9 +145,9 @@ def test_blend_weights_title_by_lambda_over_sqrt_seeds(train, vectors):
     seeds = CooccurrenceRecommender().fit(train)
     blend = BlendRecommender(TitleRecommender(vectors, top_m=2), blend_lambda=0.5).fit(train)
     batch = queries(["pop", "pop"], [[], [4, 5, 6, 7]])
-    scores = blend.score(batch)
-    t = title.score(batch) / title.score(batch).max(axis=1, keepdims=True)
-    s = seeds.score(batch)[1] / seeds.score(batch)[1].max()
+    scores = blend.score(batch).toarray()
+    t = title.score(batch).toarray() / title.score(batch).toarray().max(axis=1, keepdims=True)
+    s = seeds.score(batch).toarray()[1] / seeds.score(batch).toarray()[1].max()
     np.testing.assert_allclose(scores[0], t[0], rtol=1e-6)  # no seeds: the title alone
     np.testing.assert_allclose(scores[1], 0.25 * t[1] + 0.75 * s, rtol=1e-5)  # lambda = .5 / sqrt(4)
 
@@ -158,7 +159,7 @@ def test_no_model_recommends_a_seed_or_an_unseen_test_track(train, vectors):
         recs = model.recommend_batch(batch, 5)
         assert 0 not in recs[0] and not {1, 2} & set(recs[1]) and not {4, 5, 6, 7} & set(recs[2]), name
         # track 8 exists only in a test playlist: nothing in train votes for it.
-        assert (model.score(batch)[:, 8] == 0).all(), name
+        assert not model.score(batch)[:, 8].toarray().any(), name
 
 
 def test_lists_are_full_and_padded_only_past_the_catalogue(train, vectors):
@@ -210,9 +211,75 @@ def test_query_encoder_answers_known_titles_from_their_stored_vectors():
 
 
 def test_top_n_orders_by_score_then_rank():
-    scores = np.array([[0.5, -1.0, 0.5, 0.0, -np.inf, 2.0]], dtype=np.float32)
+    scores = np.array([[0.5, -1.0, 0.5, 0.0, -3.0, 2.0]], dtype=np.float32)
     rank = np.array([5, 0, 1, 2, 3, 4])  # column 1 is the most popular
-    assert top_n(scores, 7, rank).tolist() == [[5, 2, 0, 3, 1, -1, -1]]
+    seeds = sp.csr_matrix(([1.0], ([0], [4])), shape=(1, 6))
+    assert top_n(scores, 7, rank, seeds).tolist() == [[5, 2, 0, 3, 1, -1, -1]]
+    assert top_n(scores, 7, rank).tolist() == [[5, 2, 0, 3, 1, 4, -1]]
+
+
+def dense_top_n(scores: np.ndarray, n: int, rank: np.ndarray, seeds: sp.csr_matrix) -> np.ndarray:
+    """The former dense ranking, kept as the reference: seeds masked to -inf, sort whole rows by
+    (score desc, rank asc), -inf (seeds) and columns past the catalogue as -1."""
+    scores = np.array(scores, dtype=np.float32)
+    seed_rows, seed_cols = seeds.nonzero()
+    scores[seed_rows, seed_cols] = -np.inf
+    order = np.lexsort((np.broadcast_to(rank, scores.shape), -scores), axis=1)[:, :n].astype(np.int32)
+    order[np.take_along_axis(scores, order, axis=1) == -np.inf] = -1
+    return np.pad(order, ((0, 0), (0, n - order.shape[1])), constant_values=-1)
+
+
+def random_case(
+    rng: np.random.Generator, n_rows: int, n_tracks: int
+) -> tuple[sp.csr_matrix, sp.csr_matrix, np.ndarray]:
+    """Sparse scores (many ties, or values spread over 60 decades) with explicit zeros, negatives and empty
+    rows; seeds; a popularity rank with ties."""
+    density = rng.choice([0.0, 0.05, 0.3, 0.9])
+    scores = sp.random(n_rows, n_tracks, density=density, format="csr", dtype=np.float32, random_state=rng)
+    ties = rng.choice(np.array([-2.0, -0.5, 0.0, 0.25, 0.5, 1.0, 3.0], dtype=np.float32), scores.nnz)
+    spread = (rng.standard_normal(scores.nnz) * 10.0 ** rng.integers(-30, 30, scores.nnz)).astype(np.float32)
+    scores.data = ties if rng.random() < 0.5 else spread
+    scores = sp.csr_matrix(
+        sp.diags((rng.random(n_rows) > 0.3).astype(np.float32)) @ scores, dtype=np.float32
+    )  # some rows empty
+    seeds = sp.random(n_rows, n_tracks, density=rng.choice([0.0, 0.1, 0.5]), format="csr", random_state=rng)
+    seeds.data[:] = 1
+    pop = rng.integers(0, 4, n_tracks)  # ties in popularity: rank by (count desc, id)
+    rank = np.empty(n_tracks, dtype=np.int64)
+    rank[np.lexsort((np.arange(n_tracks), -pop))] = np.arange(n_tracks)
+    return scores, seeds, rank
+
+
+def test_sparse_top_n_equals_the_dense_ranking():
+    rng = np.random.default_rng(0)
+    for _ in range(300):
+        n_rows, n_tracks = int(rng.integers(1, 8)), int(rng.integers(1, 40))
+        scores, seeds, rank = random_case(rng, n_rows, n_tracks)
+        dense = scores.toarray()
+        for n in {1, 3, n_tracks - 1, n_tracks, n_tracks + 2, int(rng.integers(1, 2 * n_tracks + 1))} - {0}:
+            expected = dense_top_n(dense, n, rank, seeds)
+            np.testing.assert_array_equal(top_n(scores, n, rank, seeds), expected)
+            np.testing.assert_array_equal(top_n(dense, n, rank, seeds, np.argsort(rank)), expected)
+
+
+def test_every_model_ranks_its_scores_like_the_dense_ranking(train, vectors):
+    batch = queries(["rock", "", "pop hits", "classics", "unseen"], [[0], [1, 2], [], [4, 5, 6, 7], [8]])
+    for name, model in all_models(vectors).items():
+        model.fit(train)
+        for n in (1, 4, 8, 9, 12):
+            expected = dense_top_n(model.score(batch).toarray(), n, model.popularity_rank_, batch.seeds)
+            np.testing.assert_array_equal(model.recommend_batch(batch, n), expected, err_msg=f"{name} n={n}")
+
+
+def test_blend_can_score_negative_and_still_ranks_like_the_dense_ranking(train, vectors):
+    blend = BlendRecommender(TitleRecommender(vectors, top_m=2), blend_lambda=2.0).fit(train)
+    batch = queries(["rock", "pop"], [[4], [0]])  # lambda = 2 > 1: the seeds' part weighs -1
+    scores = blend.score(batch).toarray()
+    assert (scores < 0).any()
+    for n in (3, 8, 9):
+        np.testing.assert_array_equal(
+            blend.recommend_batch(batch, n), dense_top_n(scores, n, blend.popularity_rank_, batch.seeds)
+        )
 
 
 def test_ranking_each_title_once_equals_masking_each_query(train, vectors):
