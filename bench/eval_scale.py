@@ -157,9 +157,9 @@ def title_breakdown(model, titles: list[str], n_tracks: int) -> dict[str, float]
         nearest, s = model._nearest(sims, model.top_m)
         w = model._weights(nearest, np.maximum(s, 0.0) ** model.sim_power, len(model.titles_))
         t2 = time.perf_counter()
-        scores = (w @ model.share_).toarray().astype(np.float32, copy=False)
+        scores = w @ model.share_
         t3 = time.perf_counter()
-        top_n(scores, 500, model.popularity_rank_)
+        top_n(scores, 500, model.popularity_rank_, order=model.popularity_order_)
         t4 = time.perf_counter()
         for k, v in zip(steps, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):
             steps[k].append(v * 1000)
