@@ -302,7 +302,6 @@ def load_typed_queries(
     return pd.read_parquet(truth_dir / "queries.parquet"), track_theme
 
 
-# --- LLM baseline (playlistrec.llm, params.yaml eval.llm): skipped, not failed, when no model is configured ---
 def llm_baseline(
     root: Path,
     params: dict[str, Any],
@@ -314,7 +313,7 @@ def llm_baseline(
     """The LLM and every fitted model on the same seeded sample of `eval.llm.sample` title-only queries.
 
     Returns the "llm" record of metrics/eval.json: status, backend, the run's counts (prompts, lines,
-    matched share, seconds) and each model's headline metrics on the sample, comparable with each other.
+    matched share) and each model's headline metrics on the sample, comparable with each other.
     """
     cfg = params.get("eval", {})
     llm_cfg = cfg.get("llm") or {}
@@ -338,9 +337,6 @@ def llm_baseline(
         "run": llm.stats_.as_dict(),
         "models": means.to_dict(orient="index"),
     }
-
-
-# --- end of the LLM baseline ---
 
 
 def run_evaluation(root: Path, params: dict[str, Any], models: Iterable[str] = MODELS) -> EvaluationResult:

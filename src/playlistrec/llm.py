@@ -220,11 +220,15 @@ class LLMRunStats:
     seconds: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
-        """The counts plus unmatched lines and the matched share of lines, rounded for metrics files."""
+        """The counts plus unmatched lines and the matched share of lines, rounded for metrics files.
+
+        Wall time stays out: metrics/eval.json must be byte-identical for identical inputs and params.
+        """
         matched = self.exact + self.name_only
+        counts = asdict(self)
+        del counts["seconds"]
         return {
-            **asdict(self),
-            "seconds": round(self.seconds, 1),
+            **counts,
             "unmatched": self.lines - matched,
             "matched_share": round(matched / self.lines, 4) if self.lines else 0.0,
         }
