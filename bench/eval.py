@@ -1,25 +1,28 @@
 """Benchmark of the evaluation: the full eval (every model, test playlist and scenario) and query latency.
 
-Run from the repository root after `dvc repro` (or point --root at another pipeline folder):
+Run from the repository root after `dvc repro` (or point --root at another pipeline folder, e.g. the
+1M-playlist one that bench/eval_scale.py builds):
 
     PYTHONPATH=src .venv/bin/python bench/eval.py [--root .] [--repeats 50]
 
-Prints wall and CPU seconds of `run_evaluation` (targets: under 2 minutes on 2 cores at the default
-20k playlists), the cold start of `load_recommenders` + first title query, and the p50/p95 latency of one
-title query (model loaded, encoder warm, 500 tracks; target < 30 ms). The load average is printed
-because wall times on a shared machine are only comparable at similar load.
+Prints the cold start of `load_recommenders` + first title query, the p50/p95 latency of one title query
+(model loaded, encoder warm, a new title each time, 500 tracks; target < 30 ms) and of one blend query with
+5 seed tracks of a test playlist, then wall and CPU seconds and the peak memory of `run_evaluation` (targets:
+under 2 minutes on 2 cores at the default 20k playlists, under 15 minutes at 1M). The load average is
+printed because wall times on a shared machine are only comparable at similar load.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import time
 from pathlib import Path
 
 import numpy as np
 
-from playlistrec.evaluate import load_recommenders, run_evaluation
+from playlistrec.evaluate import load_pipeline, load_recommenders, run_evaluation
 from playlistrec.io import load_params
 
 QUERIES = (
@@ -39,30 +42,47 @@ def timed(function, *args, **kwargs):
     return result, time.perf_counter() - wall, time.process_time() - cpu
 
 
+def latency_ms(model, titles: list[str], seeds: list[list[str]]) -> tuple[float, float]:
+    """p50 and p95 milliseconds of `model.recommend(title, seeds, n=500)` over the given queries."""
+    times = [timed(model.recommend, title, uris, n=500)[1] * 1000 for title, uris in zip(titles, seeds, strict=True)]
+    p50, p95 = np.percentile(times, [50, 95])
+    return float(p50), float(p95)
+
+
+def test_seeds(root: Path, count: int, k: int = 5) -> list[list[str]]:
+    """The first k track URIs of `count` test playlists (a seeded draw), as a blend query's seeds."""
+    data = load_pipeline(root)
+    playlists, items = data.subset("test")
+    pids = np.random.default_rng(0).choice(playlists["pid"].to_numpy(), count)
+    first = items.sort_values(["pid", "pos"]).groupby("pid").head(k).groupby("pid")["track_id"].apply(list)
+    return [data.catalogue.uris(np.asarray(first.get(pid, []))) for pid in pids]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=Path("."))
-    parser.add_argument("--repeats", type=int, default=50, help="title queries timed for the latency")
-    parser.add_argument("--model", default="title_finetuned", help="model of the latency figure")
+    parser.add_argument("--repeats", type=int, default=50, help="queries timed for each latency")
+    parser.add_argument("--model", default="title_finetuned", help="model of the title latency figure")
     args = parser.parse_args()
-    print(f"cores {os.cpu_count()}, load average {os.getloadavg()[0]:.1f} at start")
+    print(f"cores {os.cpu_count()}, load average {os.getloadavg()[0]:.1f} at start", flush=True)
 
-    models, load_wall, _ = timed(load_recommenders, args.root, models=[args.model])
-    model = models[args.model]
-    _, first_wall, _ = timed(model.recommend, QUERIES[0], n=500)
+    models, load_wall, _ = timed(load_recommenders, args.root, models=[args.model, "blend"])
+    _, first_wall, _ = timed(models[args.model].recommend, QUERIES[0], n=500)
     print(f"cold start: load_recommenders {load_wall:.2f} s + first title query (loads the encoder) {first_wall:.2f} s")
-    latencies = []
-    for i in range(args.repeats):
-        title = f"{QUERIES[i % len(QUERIES)]} {i}"  # a new title each time: the encoder runs every query
-        latencies.append(timed(model.recommend, title, n=500)[1] * 1000)
-    p50, p95 = np.percentile(latencies, [50, 95])
-    print(f"title query ({args.model}, n=500): p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+    # A new title each time, so that the encoder runs for every query.
+    titles = [f"{QUERIES[i % len(QUERIES)]} {i}" for i in range(args.repeats)]
+    p50, p95 = latency_ms(models[args.model], titles, [[]] * args.repeats)
+    print(f"title query ({args.model}, n=500): p50 {p50:.1f} ms, p95 {p95:.1f} ms", flush=True)
+    p50, p95 = latency_ms(models["blend"], [f"{t} blend" for t in titles], test_seeds(args.root, args.repeats))
+    print(f"blend query (new title + 5 seeds of a test playlist, n=500): p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+    del models
 
     result, wall, cpu = timed(run_evaluation, args.root, load_params(args.root / "params.yaml"))
     n_queries = int(result.by_scenario.groupby("model")["n_queries"].sum().iloc[0])
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
     print(
         f"full eval: {wall:.1f} s wall, {cpu:.1f} s CPU, {len(result.compact)} models x {n_queries} "
-        f"scenario queries; load average {os.getloadavg()[0]:.1f} at end"
+        f"scenario queries; peak RSS {peak:.1f} GiB; load average {os.getloadavg()[0]:.1f} at end"
     )
 
 

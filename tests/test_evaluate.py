@@ -126,3 +126,9 @@ def test_evaluation_writes_every_output(tmp_path, toy_encoder):
     report = (tmp_path / "reports" / "qualitative.md").read_text()
     assert "'K-pop'" in report and "song 0 — artist 0" in report
     assert evaluate.summary_line(result).startswith("eval: popular ndcg")
+
+
+def test_theme_truth_marks_the_tracks_of_the_querys_theme():
+    track_theme = np.array(["rock", "", "pop", "rock"], dtype=object)
+    truth = evaluate.theme_truth(np.array(["rock", "pop", "jazz"], dtype=object), track_theme).toarray()
+    np.testing.assert_array_equal(truth, [[1, 0, 0, 1], [0, 0, 1, 0], [0, 0, 0, 0]])

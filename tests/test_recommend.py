@@ -23,6 +23,8 @@ from playlistrec.recommend import (
     TitleVectors,
     TrainSet,
     UnknownTrackError,
+    row_top_k,
+    spread_sample,
     top_n,
 )
 
@@ -299,3 +301,86 @@ def test_ranking_each_title_once_equals_masking_each_query(train, vectors):
 def test_query_encoder_refuses_a_missing_model_folder_when_built(tmp_path):
     with pytest.raises(FileNotFoundError, match="run `dvc repro` first"):
         QueryEncoder(tmp_path / "models" / "finetuned")
+
+
+def exact_item_item(train: TrainSet, seeds: list[int], alpha: float) -> np.ndarray:
+    """The item-item scores without any cut, densely: sum over seeds i of C_ij / (pop_i^a pop_j^(1-a))."""
+    x = train.matrix.toarray()
+    pop = x.sum(axis=0)
+    c = x.T @ x
+    safe = np.maximum(pop, 1)
+    sim = np.where(pop[:, None] > 0, safe[:, None] ** -alpha, 0) * c * np.where(pop > 0, safe ** (alpha - 1), 0)
+    return sim[seeds].sum(axis=0)
+
+
+def test_uncut_neighbour_lists_give_the_exact_item_item_sums(train):
+    model = CooccurrenceRecommender(alpha=0.7, neighbours=N_TRACKS, max_seeds=N_TRACKS).fit(train)
+    for seeds in ([4], [0, 5], [0, 1, 2, 3, 4, 5, 6, 7, 8]):
+        np.testing.assert_allclose(
+            model.score(queries([""], [seeds])).toarray()[0], exact_item_item(train, seeds, 0.7), rtol=1e-5
+        )
+
+
+def test_neighbour_lists_keep_each_seeds_k_best_and_are_computed_once(train):
+    model = CooccurrenceRecommender(alpha=0.9, neighbours=2).fit(train)
+    assert not model.neighbours_.done.any()  # nothing is computed before a seed is used
+    scores = model.score(queries([""], [[4]])).toarray()[0]
+    # sim(4, .) * 2^.9: itself 2 / 2^.1 = 1.87, 5: 2 / 3^.1 = 1.79, 7: 1, 6: 0.93 -> the two best are 4 and 5.
+    assert np.flatnonzero(scores).tolist() == [4, 5]
+    assert np.flatnonzero(model.neighbours_.done).tolist() == [4]
+    used = model.neighbours_.used
+    model.score(queries(["", ""], [[4], [4]]))
+    assert model.neighbours_.used == used  # kept, not recomputed
+
+
+def test_item_item_uses_an_even_spread_of_at_most_max_seeds(train):
+    capped = CooccurrenceRecommender(neighbours=N_TRACKS, max_seeds=2).fit(train)
+    # seeds 0, 1, 4, 5 in column order: i * 2 mod 4 < 2 keeps positions 0 and 2, i.e. tracks 0 and 4.
+    np.testing.assert_allclose(
+        capped.score(queries([""], [[5, 4, 1, 0]])).toarray()[0], exact_item_item(train, [0, 4], 0.9), rtol=1e-5
+    )
+
+
+def test_spread_sample_keeps_exactly_k_evenly_spread_entries():
+    matrix = sp.csr_matrix(np.array([[1, 1, 1, 1, 1, 1, 1, 1, 1, 1], [0, 1, 0, 1, 0, 0, 0, 0, 0, 0]]))
+    sampled = spread_sample(matrix, 4).toarray()
+    assert np.flatnonzero(sampled[0]).tolist() == [0, 3, 5, 8]  # i * 4 mod 10 < 4: i = 0, 3, 5, 8
+    assert np.flatnonzero(sampled[1]).tolist() == [1, 3]  # rows with at most k entries are unchanged
+
+
+def test_row_top_k_keeps_the_best_positive_entries_ties_by_rank():
+    scores = sp.csr_matrix(np.array([[0.5, 2.0, 0.5, -1.0, 0.5], [0.0, 0.0, -2.0, 0.0, 0.0]], dtype=np.float32))
+    rank = np.array([4, 3, 0, 1, 2])  # column 2 is the most popular
+    kept = row_top_k(scores, 3, rank).toarray()
+    np.testing.assert_array_equal(kept[0], [0, 2.0, 0.5, 0, 0.5])  # 0.5 ties: columns 2 then 4, not 0
+    assert not kept[1].any()  # negatives are never kept
+
+
+def test_title_tracks_cuts_each_titles_votes_to_its_most_frequent(train):
+    model = ExactTitleRecommender(title_tracks=2).fit(train)
+    # "rock": shares 0: 1, 1: 1, 2: .5, 3: .5 -> only 0 and 1 vote; the rest of the list is popularity.
+    assert model.share_.getnnz(axis=1).max() == 2
+    assert model.recommend_batch(queries(["rock"]), 5)[0].tolist() == [0, 1, 5, 2, 4]
+
+
+def test_blend_title_depth_cuts_the_title_part_and_needs_a_title_model(train, vectors):
+    deep = BlendRecommender(TitleRecommender(vectors, top_m=2)).fit(train)
+    shallow = BlendRecommender(TitleRecommender(vectors, top_m=2), title_depth=1).fit(train)
+    batch = queries(["rock", "rock"], [[], [4]])
+    assert np.flatnonzero(shallow.score(batch).toarray()[0]).tolist() == [0]
+    # a query without seeds gets the title model's list whenever n <= title_depth
+    np.testing.assert_array_equal(
+        deep.recommend_batch(batch, 5)[0], TitleRecommender(vectors, top_m=2).fit(train).recommend_batch(batch, 5)[0]
+    )
+    with pytest.raises(ValueError, match="ignores seeds"):
+        BlendRecommender(CooccurrenceRecommender())
+
+
+def test_queries_concat_take_and_title_codes():
+    first, second = queries(["rock", ""], [[0], []]), queries(["pop"], [[4, 5]])
+    both = Queries.concat([first, second])
+    assert both.titles == ["rock", "", "pop"] and both.n_seeds.tolist() == [1, 0, 2]
+    taken = both.take(np.array([2, 0]))
+    assert taken.titles == ["pop", "rock"] and taken.seeds.toarray()[0, [4, 5]].tolist() == [1, 1]
+    codes, distinct = both.title_codes()
+    assert distinct == ["", "pop", "rock"] and codes.tolist() == [2, 0, 1]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from tqdm.auto import tqdm
 
 from playlistrec import metrics
 from playlistrec.io import atomic_path, load_params, write_json
@@ -39,6 +39,7 @@ from playlistrec.recommend import (
     TitleRecommender,
     TitleVectors,
     TrainSet,
+    worker_count,
 )
 from playlistrec.scenarios import SCENARIOS, ScenarioQueries, build_scenarios
 from playlistrec.text import normalise_title, track_text
@@ -110,19 +111,22 @@ def make_models(
     cfg = params.get("recommend", {})
     vectors = functools.cache(lambda encoder: title_vectors(root, titles, encoder))  # read only if used
 
+    title_tracks = cfg.get("title_tracks", 1000)
+
     def title_model(encoder: str) -> TitleRecommender:
-        return TitleRecommender(vectors(encoder), cfg.get("top_m", 50), cfg.get("sim_power", 2.0))
+        return TitleRecommender(vectors(encoder), cfg.get("top_m", 50), cfg.get("sim_power", 2.0), title_tracks)
 
     factories = {
         "popular": PopularityRecommender,
-        "exact_title": ExactTitleRecommender,
-        "report": lambda: ReportRecommender(vectors("pretrained")),
+        "exact_title": lambda: ExactTitleRecommender(title_tracks),
+        "report": lambda: ReportRecommender(vectors("pretrained"), title_tracks=title_tracks),
         "title_pretrained": lambda: title_model("pretrained"),
         "title_finetuned": lambda: title_model("finetuned"),
         "blend": lambda: BlendRecommender(
             title_model("finetuned"),
-            CooccurrenceRecommender(cfg.get("alpha", 0.9)),
+            CooccurrenceRecommender(cfg.get("alpha", 0.9), cfg.get("neighbours", 500), cfg.get("max_seeds", 25)),
             cfg.get("blend_lambda", 0.25),
+            cfg.get("title_depth", 1000),
         ),
     }
     unknown = set(models) - factories.keys()
@@ -176,13 +180,24 @@ def evaluate_models(
     n: int,
     cutoffs: Sequence[int],
 ) -> pd.DataFrame:
-    """Per-query metrics of every model in every scenario: columns model, scenario, pid, bucket, metrics."""
+    """Per-query metrics of every model in every scenario: columns model, scenario, pid, bucket, metrics.
+
+    Each model answers all scenarios' queries in one batch, so a title asked in several scenarios is
+    scored once (per chunk for the blend, once in all for the models that ignore seeds).
+    """
+    everything = Queries.concat([s.queries for s in scenarios])
+    bounds = np.cumsum([0] + [len(s.pids) for s in scenarios])
     frames = []
-    pairs = [(name, s, b) for name in models for s, b in zip(scenarios, buckets, strict=True)]
-    for name, queries, bucket in tqdm(pairs, desc="evaluate", unit="run"):
-        recs = models[name].recommend_batch(queries.queries, n)
-        frame = query_metrics(recs, queries.truth, track_artist, cutoffs)
-        frames.append(frame.assign(model=name, scenario=queries.scenario.name, pid=queries.pids, bucket=bucket))
+    for name, model in models.items():
+        recs = model.recommend_batch(everything, n, progress=f"evaluate {name}")
+
+        def scenario_metrics(i: int, name: str = name, recs: np.ndarray = recs) -> pd.DataFrame:
+            s = scenarios[i]
+            frame = query_metrics(recs[bounds[i] : bounds[i + 1]], s.truth, track_artist, cutoffs)
+            return frame.assign(model=name, scenario=s.scenario.name, pid=s.pids, bucket=buckets[i])
+
+        with ThreadPoolExecutor(worker_count()) as pool:  # NumPy and SciPy release the GIL
+            frames.extend(pool.map(scenario_metrics, range(len(scenarios))))
     return pd.concat(frames, ignore_index=True)
 
 
@@ -220,6 +235,18 @@ def summarise(per_query: pd.DataFrame) -> tuple[dict, dict, pd.DataFrame, pd.Dat
     return compact, detail, by_scenario, by_bucket
 
 
+def theme_truth(query_themes: np.ndarray, track_theme: np.ndarray) -> sp.csr_matrix:
+    """Binary [n_queries, n_tracks]: the tracks whose theme is the query's (through integer theme codes, not
+    a comparison of every query with every track's theme string: 2.3M tracks at MPD scale)."""
+    codes, themes = pd.factorize(track_theme)
+    by_theme = sp.csr_matrix(
+        (np.ones(len(codes), dtype=np.float32), (codes, np.arange(len(codes)))), shape=(len(themes), len(codes))
+    )
+    rows = pd.Index(themes).get_indexer(query_themes)
+    known = sp.diags((rows >= 0).astype(np.float32))
+    return sp.csr_matrix(known @ by_theme[np.maximum(rows, 0)])
+
+
 def typed_query_metrics(
     models: dict[str, Recommender],
     queries: pd.DataFrame,
@@ -232,9 +259,7 @@ def typed_query_metrics(
     A recommended track is relevant when its ground-truth theme is the query's theme (`track_theme[id]`,
     "" for tracks without one); NDCG's ideal is a list made only of the theme's tracks.
     """
-    themes = queries["theme"].to_numpy()
-    rows, cols = np.nonzero(themes[:, None] == track_theme[None, :])
-    truth = sp.csr_matrix((np.ones(rows.size, dtype=np.float32), (rows, cols)), shape=(len(queries), len(track_theme)))
+    truth = theme_truth(queries["theme"].to_numpy(), track_theme)
     batch = Queries.from_lists([normalise_title(q) for q in queries["query"]], [[]] * len(queries), len(track_theme))
     frames = []
     for name, model in models.items():

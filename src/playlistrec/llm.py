@@ -244,6 +244,7 @@ class LLMRecommender(Recommender):
     """
 
     uses_seeds = False
+    thread_safe = False  # one generation at a time
 
     def __init__(self, generator: Generator, n_songs: int = 20) -> None:
         self.generator = generator
