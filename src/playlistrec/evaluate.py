@@ -16,6 +16,7 @@ import functools
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import pairwise, repeat
 from pathlib import Path
 from typing import Any
 
@@ -188,16 +189,16 @@ def evaluate_models(
     everything = Queries.concat([s.queries for s in scenarios])
     bounds = np.cumsum([0] + [len(s.pids) for s in scenarios])
     frames = []
+    truths = [s.truth for s in scenarios]
     for name, model in models.items():
         recs = model.recommend_batch(everything, n, progress=f"evaluate {name}")
-
-        def scenario_metrics(i: int, name: str = name, recs: np.ndarray = recs) -> pd.DataFrame:
-            s = scenarios[i]
-            frame = query_metrics(recs[bounds[i] : bounds[i + 1]], s.truth, track_artist, cutoffs)
-            return frame.assign(model=name, scenario=s.scenario.name, pid=s.pids, bucket=buckets[i])
-
+        slices = [recs[start:stop] for start, stop in pairwise(bounds)]
         with ThreadPoolExecutor(worker_count()) as pool:  # NumPy and SciPy release the GIL
-            frames.extend(pool.map(scenario_metrics, range(len(scenarios))))
+            per_scenario = pool.map(query_metrics, slices, truths, repeat(track_artist), repeat(cutoffs))
+            frames.extend(
+                frame.assign(model=name, scenario=s.scenario.name, pid=s.pids, bucket=bucket)
+                for frame, s, bucket in zip(per_scenario, scenarios, buckets, strict=True)
+            )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -260,7 +261,7 @@ def typed_query_metrics(
     "" for tracks without one); NDCG's ideal is a list made only of the theme's tracks.
     """
     truth = theme_truth(queries["theme"].to_numpy(), track_theme)
-    batch = Queries.from_lists([normalise_title(q) for q in queries["query"]], [[]] * len(queries), len(track_theme))
+    batch = Queries.titles_only([normalise_title(q) for q in queries["query"]], len(track_theme))
     frames = []
     for name, model in models.items():
         hits = metrics.hit_matrix(model.recommend_batch(batch, n), truth)
@@ -276,7 +277,7 @@ def qualitative_report(models: dict[str, Recommender], titles: Sequence[str], co
     normalised = [normalise_title(t) for t in titles]
     bucket = title_buckets(normalised, counts)
     n_train = pd.Series(counts["n_playlists"].to_numpy(), index=counts["title"]).reindex(normalised).fillna(0)
-    batch = Queries.from_lists(normalised, [[]] * len(titles), len(next(iter(models.values())).catalogue_))
+    batch = Queries.titles_only(normalised, len(next(iter(models.values())).catalogue_))
     recs = {name: model.recommend_batch(batch, k) for name, model in models.items()}
     lines = [
         "# Qualitative comparison of the title models",

@@ -8,11 +8,11 @@ track, padded with -1 only when the catalogue has fewer than n other tracks.
 
 Every model computes a sparse float32 score row per query with matrix products (no Python loop over queries
 or tracks; queries go in chunks, in title order, scored in threads), unstored entries being 0; the shared
-`recommend_batch` then ranks each
-row's stored non-seed entries and fills the list from one popularity order computed at fit, popularity
-being the final fallback: equal scores (zero included) are ordered by train popularity, then track id.
-That is the exact limit of adding epsilon x normalised popularity, without an epsilon to tune: every list
-is full and ties are deterministic, and the cost per query is O(its stored scores), not O(n_tracks).
+`recommend_batch` then ranks each row's stored non-seed entries and fills the list from one popularity
+order computed at fit, popularity being the final fallback: equal scores (zero included) are ordered by
+train popularity, then track id. That is the exact limit of adding epsilon x normalised popularity,
+without an epsilon to tune: every list is full and ties are deterministic, and the cost per query is
+O(its stored scores), not O(n_tracks).
 
 Models:
 
@@ -138,6 +138,11 @@ class Queries:
         rows = np.repeat(np.arange(len(seed_ids)), lengths)
         cols = np.concatenate([np.asarray(s, dtype=np.int64) for s in seed_ids]) if rows.size else rows
         return cls(list(titles), playlist_track_matrix(rows, cols, len(seed_ids), n_tracks))
+
+    @classmethod
+    def titles_only(cls, titles: Sequence[str], n_tracks: int) -> Queries:
+        """Queries of `titles` without seed tracks."""
+        return cls.from_lists(titles, [[]] * len(titles), n_tracks)
 
     def __len__(self) -> int:
         return len(self.titles)
@@ -446,13 +451,12 @@ class Recommender(ABC):
             return self._masked_top(queries, n, chunk_size, progress)
         codes, titles = queries.title_codes()
         n_tracks = queries.seeds.shape[1]
-        unique = Queries.from_lists(titles, [[]] * len(titles), n_tracks)
-        ranked = self._masked_top(unique, n + int(queries.n_seeds.max()), chunk_size, progress)
-        # 1-based place of each track in its title's list, so that only the seeds are looked up (not the list)
-        listed = ranked >= 0
-        place = sp.csr_matrix(
-            (np.nonzero(listed)[1] + 1, (np.nonzero(listed)[0], ranked[listed])), shape=(len(titles), n_tracks)
+        ranked = self._masked_top(
+            Queries.titles_only(titles, n_tracks), n + int(queries.n_seeds.max()), chunk_size, progress
         )
+        # 1-based place of each track in its title's list, so that only the seeds are looked up (not the list)
+        title_rows, places = np.nonzero(ranked >= 0)
+        place = sp.csr_matrix((places + 1, (title_rows, ranked[title_rows, places])), shape=(len(titles), n_tracks))
         out = np.empty((len(queries), n), dtype=np.int32)
         for start in range(0, len(queries), DROP_CHUNK):
             seeds = queries.seeds[start : start + DROP_CHUNK].tocoo()
@@ -654,7 +658,7 @@ class NeighbourLists:
     the cut run fused in `sparse_dot_topn` (C++, threaded: 3.5x faster than a SciPy product then a NumPy
     cut, and it never holds a popular track's full row); ties at the k-th place are broken by that library,
     deterministically. Computing on demand means a served query pays only for its own seeds, and an
-    evaluation for the tracks its queries hold (at 1M playlists, 975k tracks in about 75 s on 2 cores).
+    evaluation for the tracks its queries hold (at 1M playlists, 975k tracks in 87-102 s on 2 cores).
     """
 
     def __init__(self, matrix: sp.csr_matrix, target_scale: np.ndarray, k: int) -> None:
@@ -784,7 +788,7 @@ class BlendRecommender(Recommender):
         n_seeds = queries.n_seeds
         lam = np.where(n_seeds > 0, self.blend_lambda / np.sqrt(np.maximum(n_seeds, 1)), 1.0)
         codes, titles = queries.title_codes()
-        distinct = Queries.from_lists(titles, [[]] * len(titles), queries.seeds.shape[1])
+        distinct = Queries.titles_only(titles, queries.seeds.shape[1])
         title = row_top_k(max_normalise(self.title.score(distinct)), self.title_depth, self.popularity_rank_)[codes]
         if not (n_seeds > 0).any():
             return title
