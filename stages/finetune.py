@@ -33,7 +33,7 @@ def main() -> None:
     started = time.perf_counter()
     result = finetune(train, val, config)
     seconds = time.perf_counter() - started
-    with atomic_path(MODEL_DIR) as tmp:
+    with atomic_path(MODEL_DIR, replace_dir=True) as tmp:  # the stage's own declared output folder
         result.model.save(str(tmp), create_model_card=False)
 
     unseen = np.array([title not in set(train.titles) for title in val.titles])
