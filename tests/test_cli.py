@@ -245,3 +245,15 @@ def test_stats_of_a_damaged_slice_is_one_line(tmp_path, capsys):
     (tmp_path / "mpd.slice.0-999.json").write_text('{"playlists": [{"pid": 0, "name": "x", "tra')
     status, _, err = run(capsys, "stats", str(tmp_path))
     assert status == 2 and err.count("\n") == 1 and "mpd.slice.0-999.json" in err
+
+
+def test_stats_of_a_slice_that_cannot_be_read_is_one_line(tmp_path, capsys):
+    """The original failures: an OSError traceback (unreadable slice); a broken link passed over silently."""
+    write_slice(tmp_path, 0, [("mix", [1, 2])])
+    (tmp_path / "mpd.slice.1000-1999.json").symlink_to(tmp_path / "moved-away.json")
+    status, _, err = run(capsys, "stats", str(tmp_path))
+    assert status == 2 and err == f"playlistrec: error: {tmp_path / 'mpd.slice.1000-1999.json'}: broken symbolic link\n"
+    (tmp_path / "mpd.slice.1000-1999.json").unlink()
+    (tmp_path / "mpd.slice.1000-1999.json").symlink_to(tmp_path / "mpd.slice.1000-1999.json")
+    status, _, err = run(capsys, "stats", str(tmp_path))
+    assert status == 2 and err.endswith("mpd.slice.1000-1999.json: cannot read (Too many levels of symbolic links)\n")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import subprocess
@@ -254,6 +255,95 @@ def test_unparsable_files_are_skipped_whole_and_counted(tmp_path: Path) -> None:
     assert report["playlists"] == {"read": 1, "written": 1, "skipped": {}}
 
 
+def broken_link(path: Path, _: pytest.MonkeyPatch) -> tuple[str, str]:
+    """The original silent drop: a broken symbolic link was skipped with no error and no count."""
+    path.symlink_to(path.parent / "moved-away.json")
+    return "broken_link", "broken symbolic link"
+
+
+def link_loop(path: Path, _: pytest.MonkeyPatch) -> tuple[str, str]:
+    path.symlink_to(path)
+    return "unreadable", "cannot read (Too many levels of symbolic links)"
+
+
+def folder(path: Path, _: pytest.MonkeyPatch) -> tuple[str, str]:
+    path.mkdir()
+    return "not_a_file", "not a regular file"
+
+
+def named_pipe(path: Path, _: pytest.MonkeyPatch) -> tuple[str, str]:
+    """Reading it would block for ever."""
+    os.mkfifo(path)
+    return "not_a_file", "not a regular file"
+
+
+def failing_read(code: int) -> Any:
+    """A valid slice whose read fails with `code` (an I/O error, or no permission for a user who is root)."""
+
+    def make(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
+        write_slice(path.parent, [playlist(5000, [track(9)])], name=path.name)
+        read_bytes = Path.read_bytes
+
+        def read(self: Path) -> bytes:
+            if self == path:
+                raise OSError(code, os.strerror(code), str(self))
+            return read_bytes(self)
+
+        monkeypatch.setattr(Path, "read_bytes", read)
+        return "unreadable", f"cannot read ({os.strerror(code)})"
+
+    return make
+
+
+UNREADABLE = [broken_link, link_loop, folder, named_pipe, failing_read(errno.EIO), failing_read(errno.EACCES)]
+
+
+@pytest.mark.parametrize("make", UNREADABLE, ids=lambda make: make.__name__)
+def test_a_slice_that_cannot_be_read_is_a_one_line_error_naming_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make: Any
+) -> None:
+    """The original failure: an OSError traceback not naming the file (or, for a broken link, nothing)."""
+    write_slice(tmp_path / "mpd", [playlist(0, [track(0)])])
+    path = tmp_path / "mpd" / "mpd.slice.1000-1999.json"
+    _, message = make(path, monkeypatch)
+    with pytest.raises(MPDFormatError) as error:
+        run(tmp_path / "mpd", tmp_path)
+    assert str(error.value) == f"{path}: {message}"
+
+
+@pytest.mark.parametrize("make", UNREADABLE, ids=lambda make: make.__name__)
+def test_a_slice_that_cannot_be_read_is_skipped_and_counted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make: Any
+) -> None:
+    write_slice(tmp_path / "mpd", [playlist(0, [track(0)])])
+    path = tmp_path / "mpd" / "mpd.slice.1000-1999.json"
+    reason, message = make(path, monkeypatch)
+    report = run(tmp_path / "mpd", tmp_path, on_error="skip")
+    assert report["files"] == {"read": 2, "used": 1, "skipped": {reason: 1}}
+    assert report["skipped_files"] == [{"file": path.name, "reason": reason, "message": f"{path}: {message}"}]
+    assert report["playlists"] == {"read": 1, "written": 1, "skipped": {}}
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads a file without read permission")
+def test_a_slice_without_read_permission_is_named(tmp_path: Path) -> None:
+    path = write_slice(tmp_path / "mpd", [playlist(0, [track(0)])])
+    path.chmod(0)
+    with pytest.raises(MPDFormatError, match=f"{path}: cannot read \\(Permission denied\\)"):
+        run(tmp_path / "mpd", tmp_path)
+
+
+def test_unreadable_slices_are_reported_by_the_worker_processes_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_slice(tmp_path / "mpd", [playlist(0, [track(0)])])
+    path = tmp_path / "mpd" / "mpd.slice.1000-1999.json"
+    broken_link(path, monkeypatch)
+    with pytest.raises(MPDFormatError, match="broken symbolic link"):
+        run(tmp_path / "mpd", tmp_path, workers=2)
+    report = run(tmp_path / "mpd", tmp_path, on_error="skip", workers=2)
+    assert report["files"] == {"read": 2, "used": 1, "skipped": {"broken_link": 1}}
+
+
 BAD_PLAYLISTS: list[tuple[Any, str, str]] = [
     ({"name": "x", "tracks": [track(0)]}, "missing_pid", "playlist #1 has no pid"),
     ({"pid": "7", "tracks": [track(0)]}, "invalid_pid", "playlist #1 has an invalid pid '7'"),
@@ -461,6 +551,17 @@ def test_read_challenge_set_returns_queries(tmp_path: Path) -> None:
         ChallengeQuery(pid=1000002, name="Party", seed_uris=(uri(4), uri(2)), num_holdouts=3),
         ChallengeQuery(pid=1000005, name="", seed_uris=(), num_holdouts=10),
     ]
+
+
+def test_a_pid_listed_twice_in_a_challenge_set_is_an_error(tmp_path: Path) -> None:
+    """The original failure: submit wrote a file its own check then refused, and left it on disk."""
+    path = challenge_set(tmp_path)
+    doc = json.loads(path.read_text())
+    doc["playlists"].append({**doc["playlists"][0], "name": "again"})
+    path.write_text(json.dumps(doc))
+    with pytest.raises(MPDFormatError) as error:
+        read_challenge_set(path)
+    assert str(error.value) == f"{path}: challenge playlist pid 1000002 is listed twice (#0 and #2)"
 
 
 def test_challenge_set_in_the_training_folder_is_refused_or_skipped(tmp_path: Path) -> None:
