@@ -1,5 +1,6 @@
 """Stage cluster: k-means sweep (elbow + coherence), the model at `k`, the misc filter, a 2-D map."""
 
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +11,7 @@ from sklearn.metrics import normalized_mutual_info_score
 
 from playlistrec.clustering import PlaylistClusterer, sweep
 from playlistrec.io import load_params, write_json, write_parquet
+from playlistrec.process import run_stage
 
 PLOTS = Path("metrics/plots")
 GENERATED_MPD = "data/generated/mpd"
@@ -60,4 +62,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(run_stage(main))

@@ -1,5 +1,6 @@
 """Stage embed_titles: unique normalised TRAIN titles, embedded by the pretrained and the fine-tuned model."""
 
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -7,6 +8,7 @@ import pyarrow as pa
 
 from playlistrec.encoders import Encoder
 from playlistrec.io import load_params, write_npy, write_parquet
+from playlistrec.process import run_stage
 
 OUT = Path("data/titles")
 
@@ -25,4 +27,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(run_stage(main))

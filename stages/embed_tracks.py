@@ -1,5 +1,6 @@
 """Stage embed_tracks: one sentence vector per track ("name — artist"), then each playlist's mean."""
 
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -7,6 +8,7 @@ import pandas as pd
 
 from playlistrec.encoders import Encoder
 from playlistrec.io import load_params, write_npy
+from playlistrec.process import run_stage
 from playlistrec.text import track_text
 from playlistrec.vectors import mean_vectors, playlist_track_matrix
 
@@ -38,4 +40,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(run_stage(main))

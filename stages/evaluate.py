@@ -1,10 +1,12 @@
 """Stage evaluate: every model on every test playlist in the ten challenge scenarios, plus typed queries."""
 
+import sys
 import time
 from pathlib import Path
 
 from playlistrec.evaluate import run_evaluation, summary_line, write_outputs
 from playlistrec.io import load_params
+from playlistrec.process import run_stage
 
 
 def main() -> None:
@@ -15,4 +17,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(run_stage(main))

@@ -1,5 +1,6 @@
 """Stage finetune: train the title encoder on (title -> cluster) and prove retrieval sees the change."""
 
+import sys
 import time
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pandas as pd
 from playlistrec.encoders import Encoder
 from playlistrec.finetune import FinetuneConfig, finetune, same_cluster_recall, title_targets
 from playlistrec.io import atomic_path, load_params, write_json
+from playlistrec.process import run_stage
 
 MODEL_DIR = Path("models/finetuned")
 
@@ -66,4 +68,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(run_stage(main))

@@ -1,8 +1,10 @@
 """Stage generate: write the synthetic MPD (slices + ground truth) that the pipeline runs on by default."""
 
+import sys
 from pathlib import Path
 
 from playlistrec.io import load_params
+from playlistrec.process import run_stage
 from playlistrec.synth import generate
 
 
@@ -18,4 +20,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(run_stage(main))

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from playlistrec.io import load_params, write_json
 from playlistrec.mpd import ON_ERROR, MPDFormatError, preprocess
+from playlistrec.process import run_stage
 
 OUT_DIR = Path("data/preprocessed")
 METRICS = Path("metrics/preprocess.json")
@@ -46,4 +47,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_stage(main))
