@@ -136,16 +136,15 @@ def run_serve(args: argparse.Namespace) -> None:
 
 def run_submit(args: argparse.Namespace) -> None:
     """Recommend for every challenge playlist, write the submission and check it against the challenge."""
-    from playlistrec.mpd import read_challenge_set
-    from playlistrec.submission import validate_submission, write_submission
+    from playlistrec.submission import prepare_submission, write_submission
     from playlistrec.web.service import DEFAULT_MODEL, PlaylistService
 
     model = args.model or DEFAULT_MODEL
-    recommender = PlaylistService.from_root(args.root, [model]).model(model)
-    try:
-        count = write_submission(recommender, args.challenge, args.out, args.team, args.email)
-        validate_submission(args.out, read_challenge_set(args.challenge))
-    except (OSError, ValueError) as error:  # unreadable or malformed challenge set, too small a catalogue
+    try:  # bad team info, a folder as output, a damaged challenge set, too small a catalogue
+        challenge = prepare_submission(args.challenge, args.out, args.team, args.email)  # before the model loads
+        recommender = PlaylistService.from_root(args.root, [model]).model(model)
+        count = write_submission(recommender, challenge, args.out, args.team, args.email)
+    except (OSError, ValueError) as error:
         raise UsageError(str(error)) from error
     print(f"playlistrec: wrote {count} playlists x 500 tracks ({model}) to {args.out}")
 
