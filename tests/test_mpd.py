@@ -12,6 +12,8 @@ from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from playlistrec.mpd import (
     ITEMS_SCHEMA,
@@ -21,6 +23,7 @@ from playlistrec.mpd import (
     ChallengeQuery,
     MPDFormatError,
     list_slices,
+    parse_slice,
     preprocess,
     read_challenge_set,
 )
@@ -620,3 +623,116 @@ def test_stage_reports_damaged_input_in_one_line_and_exits_1(tmp_path: Path) -> 
         f"{path.stat().st_size}, after playlist pid 0"
     )
     assert not (tmp_path / "data/preprocessed/items.parquet").exists()
+
+
+def valid_slice_bytes() -> bytes:
+    """A small valid slice exercising every field: full and trimmed tracks, a repeat, unicode and empty names."""
+    playlists = [
+        playlist(0, [track(0), track(1, 1, artist=1), track(0, 2)], name="Café ☕ vibes"),
+        playlist(1, [{"track_uri": uri(2), "track_name": "só", "artist_name": "x"}], name=""),
+        playlist(2, [track(3), track(1, 1)], name=None),
+    ]
+    return json.dumps({"info": {"slice": "0-999"}, "playlists": playlists}, ensure_ascii=False).encode("utf-8")
+
+
+VALID_SLICE = valid_slice_bytes()
+SKIP_REASONS = {"invalid_json", "invalid_utf8", "not_mpd", "challenge_set"}
+# A mutation: (operation, where as a share of the length, a byte); the bytes that matter most in JSON first.
+MUTATION = st.tuples(
+    st.sampled_from(["replace", "insert", "delete", "truncate"]),
+    st.floats(0, 1, exclude_max=True),
+    st.one_of(st.sampled_from(b'"{}[],:0-9\\\\ eE.nu\\x00\\xff\\xc3'), st.integers(0, 255)),
+)
+
+
+def mutate(data: bytes, mutations: list[tuple[str, float, int]]) -> bytes:
+    """Apply byte mutations in turn."""
+    for operation, where, byte in mutations:
+        at = int(where * len(data)) if data else 0
+        if operation == "replace" and data:
+            data = data[:at] + bytes([byte]) + data[at + 1 :]
+        elif operation == "insert":
+            data = data[:at] + bytes([byte]) + data[at:]
+        elif operation == "delete":
+            data = data[:at] + data[at + 1 :]
+        elif operation == "truncate":
+            data = data[:at]
+    return data
+
+
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(MUTATION, min_size=1, max_size=4))
+def test_a_mutated_slice_is_parsed_or_a_one_line_error_never_another_exception(
+    tmp_path: Path, mutations: list[tuple[str, float, int]]
+) -> None:
+    path = tmp_path / "mpd.slice.0-999.json"
+    path.write_bytes(mutate(VALID_SLICE, mutations))
+    try:
+        parse_slice(path, "raise")
+    except MPDFormatError as error:
+        message = str(error)
+        assert message.startswith(f"{path}: ") and "\n" not in message and len(message) < 300
+    skipped = parse_slice(path, "skip")  # never raises
+    assert skipped.skipped_file is None or skipped.skipped_file[0] in SKIP_REASONS
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(MUTATION, min_size=1, max_size=4))
+def test_a_mutated_slice_is_preprocessed_with_counts_that_reconcile(
+    tmp_path_factory: pytest.TempPathFactory, mutations: list[tuple[str, float, int]]
+) -> None:
+    """End to end in skip mode: ids assigned, Parquet written (every kept string encodable), counts checked."""
+    folder = tmp_path_factory.mktemp("mutated")
+    (folder / "mpd").mkdir()
+    (folder / "mpd" / "mpd.slice.0-999.json").write_bytes(mutate(VALID_SLICE, mutations))
+    report = preprocess(folder / "mpd", folder / "out", on_error="skip", progress=False, workers=1)
+    assert report["files"]["read"] == 1
+    assert pq.read_table(folder / "out" / "playlists.parquet").num_rows == report["playlists"]["written"]
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(st.characters(exclude_categories=("Cs",)), max_size=40),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=12), children, max_size=3),
+    max_leaves=8,
+)
+FIELDS = st.sampled_from(["pid", "name", "tracks", "track_uri", "track_name", "artist_name", "artist_uri",
+                          "album_uri", "album_name", "duration_ms", "playlists", "pos", "num_holdouts"])
+
+
+def replace_values(doc: Any, field: str, value: Any, every: int) -> Any:
+    """`doc` with every `every`-th occurrence of `field` (in a depth-first walk) set to `value`."""
+    seen = 0
+
+    def walk(node: Any) -> Any:
+        nonlocal seen
+        if isinstance(node, list):
+            return [walk(child) for child in node]
+        if not isinstance(node, dict):
+            return node
+        out = {}
+        for key, child in node.items():
+            if key == field:
+                seen += 1
+                out[key] = value if seen % every == 0 else walk(child)
+            else:
+                out[key] = walk(child)
+        return out
+
+    return walk(doc)
+
+
+@settings(max_examples=60, deadline=None)
+@given(FIELDS, JSON_VALUES, st.integers(1, 3), st.sampled_from(["raise", "skip"]))
+def test_any_value_in_any_field_is_kept_or_a_one_line_error(
+    tmp_path_factory: pytest.TempPathFactory, field: str, value: Any, every: int, on_error: str
+) -> None:
+    folder = tmp_path_factory.mktemp("values")
+    doc = replace_values(json.loads(VALID_SLICE), field, value, every)
+    write_slice(folder / "mpd", doc["playlists"] if isinstance(doc, dict) else doc)
+    try:
+        report = preprocess(folder / "mpd", folder / "out", on_error=on_error, progress=False, workers=1)
+    except MPDFormatError as error:
+        assert on_error == "raise" and "\n" not in str(error) and str(error).startswith(str(folder / "mpd"))
+        return
+    assert report["files"]["read"] == 1

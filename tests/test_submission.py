@@ -6,10 +6,12 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from playlistrec.mpd import read_challenge_set
+from playlistrec.mpd import ChallengeQuery, read_challenge_set
 from playlistrec.recommend import Catalogue, PopularityRecommender, TrainSet
-from playlistrec.submission import N_RECOMMENDATIONS, validate_submission, write_submission
+from playlistrec.submission import N_RECOMMENDATIONS, check_team_info, validate_submission, write_submission
 
 N_TRACKS = 600
 
@@ -43,6 +45,15 @@ def challenge(tmp_path):
     path = tmp_path / "challenge_set.json"
     path.write_text(json.dumps({"date": "2018-01-16", "version": "v1", "playlists": playlists}))
     return path
+
+
+@pytest.fixture(scope="module")
+def challenge_queries(model, tmp_path_factory):
+    """Three challenge queries and the bytes of their valid submission."""
+    queries = [ChallengeQuery(pid, "", (uri(pid),), 10) for pid in (3, 4, 5)]
+    out = tmp_path_factory.mktemp("valid") / "sub.csv"
+    write_submission(model, queries, out, "team", "e@x")
+    return queries, out.read_bytes()
 
 
 @pytest.mark.parametrize("name", ["submission.csv", "submission.csv.gz"])
@@ -157,3 +168,48 @@ def test_a_submission_that_fails_its_check_never_replaces_the_output(tmp_path, m
         write_submission(model, read_challenge_set(challenge), out, "t", "e")
     assert out.read_text() == "the previous submission\n"
     assert [p.name for p in tmp_path.iterdir() if p.name != "challenge_set.json"] == ["sub.csv"]
+
+
+CHALLENGES = st.lists(
+    st.builds(
+        ChallengeQuery,
+        pid=st.integers(0, 2**40),
+        name=st.text(max_size=20),
+        seed_uris=st.lists(st.integers(0, N_TRACKS - 1), unique=True, max_size=4).map(lambda s: tuple(map(uri, s))),
+        num_holdouts=st.just(10),
+    ),
+    min_size=1,
+    max_size=4,
+    unique_by=lambda query: query.pid,
+)
+TEAM_INFO = st.text(st.characters(exclude_categories=()), max_size=24)  # anything, lone surrogates included
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(CHALLENGES, TEAM_INFO, TEAM_INFO, st.sampled_from(["sub.csv", "sub.csv.gz"]))
+def test_submission_round_trip_or_a_refusal_that_writes_nothing(tmp_path_factory, model, challenge, team, email, name):
+    out = tmp_path_factory.mktemp("submission") / name
+    try:
+        check_team_info(team, email)
+    except ValueError:
+        with pytest.raises(ValueError):
+            write_submission(model, challenge, out, team, email)
+        assert list(out.parent.iterdir()) == []
+        return
+    assert write_submission(model, challenge, out, team, email) == len(challenge)
+    assert validate_submission(out, challenge) == (team, email)
+    assert [p.name for p in out.parent.iterdir()] == [name]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.integers(0, 40_000), st.integers(0, 255)), min_size=1, max_size=4))
+def test_a_damaged_submission_is_valid_or_a_value_error(tmp_path_factory, model, challenge_queries, damage):
+    out = tmp_path_factory.mktemp("damaged") / "sub.csv"
+    data = bytearray(challenge_queries[1])
+    for where, byte in damage:
+        data[where % len(data)] = byte
+    out.write_bytes(bytes(data))
+    try:
+        validate_submission(out, challenge_queries[0])
+    except ValueError as error:
+        assert "\n" not in str(error)
