@@ -40,10 +40,10 @@ from playlistrec.recommend import (
     TitleRecommender,
     TitleVectors,
     TrainSet,
-    worker_count,
 )
 from playlistrec.scenarios import SCENARIOS, ScenarioQueries, build_scenarios
 from playlistrec.text import normalise_title, track_text
+from playlistrec.workers import worker_count
 
 MODELS = ("popular", "exact_title", "report", "title_pretrained", "title_finetuned", "blend")
 TITLE_MODELS = ("exact_title", "report", "title_pretrained", "title_finetuned")

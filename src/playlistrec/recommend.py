@@ -30,7 +30,6 @@ Models:
 from __future__ import annotations
 
 import functools
-import os
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
@@ -46,18 +45,13 @@ from tqdm.auto import tqdm
 
 from playlistrec.text import normalise_title
 from playlistrec.vectors import playlist_track_matrix
+from playlistrec.workers import worker_count
 
 if TYPE_CHECKING:
     from typing_extensions import Self
 
 DEFAULT_CHUNK = 256
 DROP_CHUNK = 8192  # queries per step when seeds are dropped from their title's ranked list
-
-
-def worker_count() -> int:
-    """Threads for chunked work: the CPUs this process may use, at most 8. NumPy's sorts and SciPy's sparse
-    kernels release the GIL, so chunks scored in threads run in parallel (about 1.9x on 2 cores)."""
-    return max(1, min(8, len(os.sched_getaffinity(0))))
 
 
 class UnknownTrackError(KeyError):
