@@ -10,6 +10,7 @@ from test_recommend import BagOfWords
 
 from playlistrec import evaluate
 from playlistrec.recommend import QueryEncoder, UnknownTrackError
+from playlistrec.truth import TruthMismatchError
 
 ROCK, POP = range(0, 10), range(10, 20)  # track ids by theme; track 20 only in a test playlist
 TRAIN_TITLES = ["rock"] * 10 + ["rock classics"] * 5 + ["pop"] * 10 + ["pop hits"] * 5
@@ -54,12 +55,14 @@ def write_artefacts(root, typed: bool) -> None:
     )
     for name in ("pretrained", "finetuned"):
         np.save(titles_dir / f"{name}.npy", BagOfWords().encode(list(counts.index)))
-    mpd_dir = "data/generated/mpd" if typed else "/elsewhere/mpd"
-    params = {"seed": 1, "data": {"mpd_dir": mpd_dir}, "recommend": {"top_m": 3}, "eval": {"n": 15}}
+    truth_dir = "data/generated/truth" if typed else ""
+    params = {"seed": 1, "data": {"truth_dir": truth_dir}, "recommend": {"top_m": 3}, "eval": {"n": 15}}
     (root / "params.yaml").write_text(yaml.safe_dump(params))
     if typed:
-        truth = root / "data" / "generated" / "truth"
+        truth = root / truth_dir
         truth.mkdir(parents=True)
+        themes = ["rock" if "rock" in title.lower() or "classics" in title else "pop" for title in titles]
+        pd.DataFrame({"pid": range(len(titles)), "primary_theme": themes}).to_parquet(truth / "playlists.parquet")
         pd.DataFrame({"query": ["classics", "hits"], "theme": ["rock", "pop"], "kind": ["synonym"] * 2}).to_parquet(
             truth / "queries.parquet"
         )
@@ -132,3 +135,17 @@ def test_theme_truth_marks_the_tracks_of_the_querys_theme():
     track_theme = np.array(["rock", "", "pop", "rock"], dtype=object)
     truth = evaluate.theme_truth(np.array(["rock", "pop", "jazz"], dtype=object), track_theme).toarray()
     np.testing.assert_array_equal(truth, [[1, 0, 0, 1], [0, 0, 1, 0], [0, 0, 0, 0]])
+
+
+def test_evaluation_without_a_ground_truth_has_no_typed_queries(tmp_path, toy_encoder):
+    write_artefacts(tmp_path, typed=False)
+    result = evaluate.run_evaluation(tmp_path, yaml.safe_load((tmp_path / "params.yaml").read_text()))
+    assert not any("typed" in metrics for metrics in result.compact.values())
+
+
+def test_a_truth_that_does_not_describe_the_data_is_refused(tmp_path, toy_encoder):
+    write_artefacts(tmp_path, typed=True)
+    truth = tmp_path / "data" / "generated" / "truth" / "playlists.parquet"
+    pd.read_parquet(truth).iloc[1:].to_parquet(truth)  # playlist 0 has no theme any more
+    with pytest.raises(TruthMismatchError, match=r"no theme for playlist pid 0 \(1 playlists .*data.truth_dir"):
+        evaluate.run_evaluation(tmp_path, yaml.safe_load((tmp_path / "params.yaml").read_text()))

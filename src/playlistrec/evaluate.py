@@ -43,6 +43,7 @@ from playlistrec.recommend import (
 )
 from playlistrec.scenarios import SCENARIOS, ScenarioQueries, build_scenarios
 from playlistrec.text import normalise_title, track_text
+from playlistrec.truth import check_describes, track_themes, typed_queries
 from playlistrec.workers import worker_count
 
 MODELS = ("popular", "exact_title", "report", "title_pretrained", "title_finetuned", "blend")
@@ -51,7 +52,6 @@ ENCODERS = {"pretrained": "pretrained", "finetuned": "models/finetuned"}
 BUCKETS = ("head", "torso", "tail", "unseen")
 HEADLINE = ("ndcg", "r_precision", "clicks")
 BUCKET_HEADLINE = ("ndcg", "recall@10")
-SYNTHETIC_MPD_DIR = "data/generated/mpd"
 # The report's 22 query titles, then paraphrased and unseen ones a person might type.
 QUALITATIVE_TITLES = (
     "K-pop", "Workout music", "Dance", "Rock", "SUMMER", "hawaii", "Classic country", "older songs", "2016",
@@ -315,17 +315,15 @@ class EvaluationResult:
     llm: dict  # the "llm" entry of metrics/eval.json (see `llm_baseline`)
 
 
-def load_typed_queries(
-    root: Path, params: dict[str, Any], catalogue: Catalogue
-) -> tuple[pd.DataFrame, np.ndarray] | None:
-    """Typed queries and each track's theme, when the data is the synthetic default (else None)."""
-    truth_dir = root / "data" / "generated" / "truth"
-    if params.get("data", {}).get("mpd_dir") != SYNTHETIC_MPD_DIR or not (truth_dir / "queries.parquet").is_file():
+def load_typed_queries(root: Path, truth_dir: str, data: PipelineData) -> tuple[pd.DataFrame, np.ndarray] | None:
+    """Typed queries and each track's theme, when the data has a ground truth (`data.truth_dir`, else None).
+
+    The truth must describe the data: `truth.TruthMismatchError` otherwise.
+    """
+    if not truth_dir:
         return None
-    theme = pd.read_parquet(truth_dir / "tracks.parquet")
-    by_uri = pd.Series(theme["theme"].to_numpy(), index=theme["track_uri"])
-    track_theme = by_uri.reindex(catalogue.tracks["track_uri"]).fillna("").to_numpy(dtype=object)
-    return pd.read_parquet(truth_dir / "queries.parquet"), track_theme
+    check_describes(root / truth_dir, data.playlists["pid"].to_numpy())
+    return typed_queries(root / truth_dir), track_themes(root / truth_dir, data.catalogue.tracks["track_uri"])
 
 
 def llm_baseline(
@@ -379,7 +377,7 @@ def run_evaluation(root: Path, params: dict[str, Any], models: Iterable[str] = M
     per_query = evaluate_models(fitted, scenarios, buckets, track_artist, n, cutoffs)
     compact, detail, by_scenario, by_bucket = summarise(per_query)
     title_models = {k: v for k, v in fitted.items() if k in TITLE_MODELS}
-    typed = load_typed_queries(root, params, data.catalogue)
+    typed = load_typed_queries(root, params["data"]["truth_dir"], data)
     if typed is not None:
         per_typed = typed_query_metrics(title_models, *typed, n, cutoffs)
         for model, group in per_typed.groupby("model", sort=False):
