@@ -6,8 +6,9 @@ import pandas as pd
 from playlistrec import paths
 from playlistrec.encoders import Encoder
 from playlistrec.io import load_params, write_npy
+from playlistrec.recommenders.data import playlist_track_matrix
 from playlistrec.text import track_text
-from playlistrec.vectors import mean_vectors, playlist_track_matrix
+from playlistrec.vectors import mean_vectors
 
 
 def main() -> None:

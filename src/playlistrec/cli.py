@@ -79,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run_recommend(args: argparse.Namespace) -> None:
     """Load the one model asked for, recommend, and print a table or JSON."""
-    from playlistrec.web.service import DEFAULT_MODEL, PlaylistService, check_query
+    from playlistrec.service import DEFAULT_MODEL, PlaylistService, check_query
 
     check_query(args.title, args.seed, args.n)  # before any loading: fail fast on an empty request
     model = args.model or DEFAULT_MODEL
@@ -102,8 +102,8 @@ def run_serve(args: argparse.Namespace) -> None:
     """Load every model once, then serve the page with uvicorn."""
     import uvicorn
 
+    from playlistrec.service import PlaylistService
     from playlistrec.web.app import create_app
-    from playlistrec.web.service import PlaylistService
 
     service = PlaylistService.from_root(args.root)
     service.warm_up()
@@ -117,8 +117,8 @@ def run_serve(args: argparse.Namespace) -> None:
 def run_submit(args: argparse.Namespace) -> None:
     """Recommend for every challenge playlist, write the submission and check it against the challenge."""
     from playlistrec.mpd import read_challenge_set
+    from playlistrec.service import DEFAULT_MODEL, PlaylistService
     from playlistrec.submission import validate_submission, write_submission
-    from playlistrec.web.service import DEFAULT_MODEL, PlaylistService
 
     model = args.model or DEFAULT_MODEL
     recommender = PlaylistService.from_root(args.root, [model]).model(model)
@@ -184,7 +184,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: parse, run, and turn user mistakes into one line on stderr with exit status 2."""
     args = build_parser().parse_args(argv)
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # no "Loading weights" bar above the output
-    from playlistrec.web.service import MissingArtefactsError, QueryError
+    from playlistrec.service import MissingArtefactsError, QueryError
 
     try:
         args.run(args)
