@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from playlistrec.mpd import read_challenge_set
-from playlistrec.recommend import Catalogue, PopularityRecommender, TrainSet
+from playlistrec.recommenders.data import Catalogue, TrainSet
+from playlistrec.recommenders.popularity import PopularityRecommender
 from playlistrec.submission import N_RECOMMENDATIONS, validate_submission, write_submission
 
 N_TRACKS = 600
