@@ -5,9 +5,10 @@ Run from the repository root after `dvc repro` (or point --root at another pipel
 
     PYTHONPATH=src .venv/bin/python bench/eval.py [--root .] [--repeats 50]
 
-Prints the cold start of `load_recommenders` + first title query, the p50/p95 latency of one title query
-(model loaded, encoder warm, a new title each time, 500 tracks; target < 30 ms) and of one blend query with
-5 seed tracks of a test playlist, then wall and CPU seconds and the peak memory of `run_evaluation` (targets:
+Prints the cold start of loading the models (as the CLI and the web page load them) + first title query, the
+p50/p95 latency of one title query (model loaded, encoder warm, a new title each time, 500 tracks; target
+< 30 ms) and of one blend query with 5 seed tracks of a test playlist, then wall and CPU seconds and the
+peak memory of `run_evaluation` (targets:
 under 2 minutes on 2 cores at the default 20k playlists, under 15 minutes at 1M). The load average is
 printed because wall times on a shared machine are only comparable at similar load.
 """
@@ -15,15 +16,22 @@ printed because wall times on a shared machine are only comparable at similar lo
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import resource
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from playlistrec.evaluate import load_pipeline, load_recommenders, run_evaluation
+from playlistrec import paths
+from playlistrec.artefacts import load_pipeline
+from playlistrec.evaluate.run import EvalSettings, run_evaluation
 from playlistrec.io import load_params
+from playlistrec.service import pipeline_loader
+
+REPO = Path(__file__).resolve().parents[1]
 
 QUERIES = (
     "workout",
@@ -58,6 +66,14 @@ def test_seeds(root: Path, count: int, k: int = 5) -> list[list[str]]:
     return [data.catalogue.uris(np.asarray(first.get(pid, []))) for pid in pids]
 
 
+def stage_settings(params: dict[str, Any]) -> EvalSettings:
+    """The evaluation's settings exactly as the eval stage maps them from params.yaml (stages/evaluate.py)."""
+    spec = importlib.util.spec_from_file_location("eval_stage", REPO / "stages" / "evaluate.py")
+    stage = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(stage)
+    return stage.eval_settings(params)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=Path("."))
@@ -66,9 +82,11 @@ def main() -> None:
     args = parser.parse_args()
     print(f"cores {os.cpu_count()}, load average {os.getloadavg()[0]:.1f} at start", flush=True)
 
-    models, load_wall, _ = timed(load_recommenders, args.root, models=[args.model, "blend"])
+    models, load_wall, _ = timed(pipeline_loader, args.root, [args.model, "blend"])
     _, first_wall, _ = timed(models[args.model].recommend, f"{QUERIES[0]} cold start", n=500)  # a new title
-    print(f"cold start: load_recommenders {load_wall:.2f} s + first title query (loads the encoder) {first_wall:.2f} s")
+    print(
+        f"cold start: loading the models {load_wall:.2f} s + first title query (loads the encoder) {first_wall:.2f} s"
+    )
     # A new title each time, so that the encoder runs for every query.
     titles = [f"{QUERIES[i % len(QUERIES)]} {i}" for i in range(args.repeats)]
     p50, p95 = latency_ms(models[args.model], titles, [[]] * args.repeats)
@@ -77,7 +95,8 @@ def main() -> None:
     print(f"blend query (new title + 5 seeds of a test playlist, n=500): p50 {p50:.1f} ms, p95 {p95:.1f} ms")
     del models
 
-    result, wall, cpu = timed(run_evaluation, args.root, load_params(args.root / "params.yaml"))
+    params = load_params(args.root / paths.PARAMS)
+    result, wall, cpu = timed(run_evaluation, args.root, params["recommend"], stage_settings(params))
     n_queries = int(result.by_scenario.groupby("model")["n_queries"].sum().iloc[0])
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
     print(

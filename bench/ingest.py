@@ -23,8 +23,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from playlistrec.mpd import default_workers, preprocess
+from playlistrec.mpd import PARSER_LIMIT, preprocess
 from playlistrec.synth import generate
+from playlistrec.workers import worker_count
 
 
 def timed_preprocess(mpd_dir: Path, out_dir: Path, workers: int) -> dict[str, Any]:
@@ -83,7 +84,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sizes", type=int, nargs="+", help="numbers of playlists")
     parser.add_argument("--workdir", type=Path, help="where data is generated and kept (default: a temp dir)")
-    parser.add_argument("--workers", type=int, default=default_workers(), help="parser processes")
+    parser.add_argument("--workers", type=int, default=worker_count(PARSER_LIMIT), help="parser processes")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--keep", action="store_true", help="keep the temporary workdir")
     args = parser.parse_args()

@@ -1,4 +1,9 @@
-"""Stage cluster: k-means sweep (elbow + coherence), the model at `k`, the misc filter, a 2-D map."""
+"""Stage cluster: k-means sweep (elbow + coherence), the model at `k`, the misc filter, a 2-D map.
+
+With a ground truth (`data.truth_dir`, the synthetic default) it also reports the NMI between the clusters and
+the generator's primary themes; a truth folder that does not describe the data ends the stage with one line
+``error: <message>`` and exit status 1.
+"""
 
 import sys
 from pathlib import Path
@@ -9,19 +14,18 @@ import pyarrow as pa
 from sklearn.manifold import TSNE
 from sklearn.metrics import normalized_mutual_info_score
 
+from playlistrec import paths
 from playlistrec.clustering import PlaylistClusterer, sweep
 from playlistrec.io import load_params, write_json, write_parquet
 from playlistrec.process import run_stage
-
-PLOTS = Path("metrics/plots")
-GENERATED_MPD = "data/generated/mpd"
-TRUTH = Path("data/generated/truth/playlists.parquet")
+from playlistrec.truth import TruthMismatchError, primary_themes
 
 
-def theme_nmi(pids: np.ndarray, labels: np.ndarray) -> float | None:
-    """NMI between clusters and the generator's primary themes (only on the synthetic default data)."""
-    truth = pd.read_parquet(TRUTH, columns=["pid", "primary_theme"]).set_index("pid")["primary_theme"]
-    return float(normalized_mutual_info_score(truth.reindex(pids).to_numpy(), labels))
+def theme_nmi(truth_dir: str, pids: np.ndarray, labels: np.ndarray) -> float | None:
+    """NMI between clusters and the generator's primary themes (None for data without a ground truth)."""
+    if not truth_dir:
+        return None
+    return float(normalized_mutual_info_score(primary_themes(Path(truth_dir), pids), labels))
 
 
 def cluster_map(vectors: np.ndarray, labels: np.ndarray, sample: int, seed: int) -> pd.DataFrame:
@@ -34,31 +38,34 @@ def cluster_map(vectors: np.ndarray, labels: np.ndarray, sample: int, seed: int)
     return pd.DataFrame({"x": xy[:, 0].round(3), "y": xy[:, 1].round(3), "cluster": labels[rows]})
 
 
-def main() -> None:
+def main() -> int:
+    """Run the stage; return the process exit status."""
     params = load_params()
     cfg, k, seed = params["cluster"], params["k"], params["seed"]
-    playlists = pd.read_parquet("data/preprocessed/playlists.parquet", columns=["pid", "title"])
-    vectors = np.load("data/embeddings/playlist_vectors.npy")
+    playlists = pd.read_parquet(paths.PLAYLISTS, columns=["pid", "title"])
+    vectors = np.load(paths.PLAYLIST_VECTORS)
     titles = playlists["title"].tolist()
 
     table = sweep(vectors, titles, cfg["sweep"], cfg["min_coherence"], seed, cfg["n_init"])
     model = PlaylistClusterer(k, cfg["min_coherence"], seed, cfg["n_init"]).fit(vectors, titles)
     pids = playlists["pid"].to_numpy()
-    write_parquet(
-        pa.table({"pid": pids, "cluster": model.labels_, "kept": model.kept_}),
-        "data/clusters/assignments.parquet",
-    )
     summary = model.summary()
-    summary["theme_nmi"] = theme_nmi(pids, model.labels_) if params["data"]["mpd_dir"] == GENERATED_MPD else None
-    write_json(summary, "metrics/cluster.json")
-    PLOTS.mkdir(parents=True, exist_ok=True)
-    table.to_csv(PLOTS / "cluster_sweep.csv", index=False, float_format="%.6g")
-    pd.DataFrame([summary]).to_csv(PLOTS / "cluster_chosen.csv", index=False, float_format="%.6g")
-    cluster_map(vectors, model.labels_, cfg["map_sample"], seed).to_csv(PLOTS / "cluster_map.csv", index=False)
+    try:
+        summary["theme_nmi"] = theme_nmi(params["data"]["truth_dir"], pids, model.labels_)
+    except TruthMismatchError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    write_parquet(pa.table({"pid": pids, "cluster": model.labels_, "kept": model.kept_}), paths.ASSIGNMENTS)
+    write_json(summary, paths.CLUSTER_METRICS)
+    paths.CLUSTER_SWEEP.parent.mkdir(parents=True, exist_ok=True)
+    table.to_csv(paths.CLUSTER_SWEEP, index=False, float_format="%.6g")
+    pd.DataFrame([summary]).to_csv(paths.CLUSTER_CHOSEN, index=False, float_format="%.6g")
+    cluster_map(vectors, model.labels_, cfg["map_sample"], seed).to_csv(paths.CLUSTER_MAP, index=False)
     print(
         f"cluster: k={k}, {summary['kept_clusters']} clusters kept ({summary['kept_share']:.1%} of playlists), "
         f"mean coherence {summary['mean_coherence']:.3f}, theme NMI {summary['theme_nmi']}"
     )
+    return 0
 
 
 if __name__ == "__main__":

@@ -2,17 +2,15 @@
 
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from playlistrec import paths
 from playlistrec.encoders import Encoder
 from playlistrec.finetune import FinetuneConfig, finetune, same_cluster_recall, title_targets
 from playlistrec.io import atomic_path, load_params, write_json
 from playlistrec.process import run_stage
-
-MODEL_DIR = Path("models/finetuned")
 
 
 def main() -> None:
@@ -21,9 +19,9 @@ def main() -> None:
     config = FinetuneConfig(
         **{key: cfg[key] for key in FinetuneConfig.__dataclass_fields__ if key in cfg}, seed=params["seed"]
     )
-    split = pd.read_parquet("data/split/split.parquet")
-    kept = pd.read_parquet("data/clusters/assignments.parquet", columns=["pid", "kept"])
-    titles = pd.read_parquet("data/preprocessed/playlists.parquet", columns=["pid", "title"])
+    split = pd.read_parquet(paths.SPLIT)
+    kept = pd.read_parquet(paths.ASSIGNMENTS, columns=["pid", "kept"])
+    titles = pd.read_parquet(paths.PLAYLISTS, columns=["pid", "title"])
     frame = split.merge(kept, on="pid").merge(titles, on="pid")
     frame = frame[frame["kept"]]
     labels = {cluster: i for i, cluster in enumerate(sorted(frame["cluster"].unique()))}
@@ -35,7 +33,7 @@ def main() -> None:
     started = time.perf_counter()
     result = finetune(train, val, config)
     seconds = time.perf_counter() - started
-    with atomic_path(MODEL_DIR, replace_dir=True) as tmp:  # the stage's own declared output folder
+    with atomic_path(paths.FINETUNED, replace_dir=True) as tmp:  # the stage's own declared output folder
         result.model.save(str(tmp), create_model_card=False)
 
     unseen = np.array([title not in set(train.titles) for title in val.titles])
@@ -49,17 +47,17 @@ def main() -> None:
         "val_accuracy": result.val_accuracy,
     }
     probe_vectors = {}
-    for name, path in (("pretrained", "pretrained"), ("finetuned", MODEL_DIR)):
-        encoder = Encoder(path)
+    for name, model in paths.TITLE_ENCODERS.items():
+        encoder = Encoder(model)
         index, queries = encoder.encode(train.titles), encoder.encode(val.titles)
         figures[f"{name}_recall10_val_unseen"] = same_cluster_recall(
             queries[unseen], val.majority[unseen], index, train.majority
         )
         probe_vectors[name] = encoder.encode(probes)
     figures["probe_mean_cosine"] = float((probe_vectors["pretrained"] * probe_vectors["finetuned"]).sum(1).mean())
-    write_json(figures, "metrics/finetune.json")
-    Path("metrics/plots").mkdir(parents=True, exist_ok=True)
-    result.curve.to_csv("metrics/plots/finetune_loss.csv", index=False, float_format="%.6g")
+    write_json(figures, paths.FINETUNE_METRICS)
+    paths.FINETUNE_LOSS.parent.mkdir(parents=True, exist_ok=True)
+    result.curve.to_csv(paths.FINETUNE_LOSS, index=False, float_format="%.6g")
     print(
         f"finetune: {config.method} on {len(train.titles)} titles x {config.epochs} epochs in {seconds:.0f}s; "
         f"same-cluster recall@10 on unseen val titles {figures['pretrained_recall10_val_unseen']:.3f} -> "

@@ -1,8 +1,8 @@
 """Stage generate: write the synthetic MPD (slices + ground truth) that the pipeline runs on by default."""
 
 import sys
-from pathlib import Path
 
+from playlistrec import paths
 from playlistrec.io import load_params
 from playlistrec.process import run_stage
 from playlistrec.synth import generate
@@ -11,7 +11,7 @@ from playlistrec.synth import generate
 def main() -> None:
     params = load_params()
     cfg = params["generate"]
-    stats = generate(Path("data/generated"), cfg["n_playlists"], params["seed"], cfg["slice_size"], progress=True)
+    stats = generate(paths.GENERATED, cfg["n_playlists"], params["seed"], cfg["slice_size"], progress=True)
     print(
         f"generate: {stats['playlists']} playlists, {stats['items']} items, {stats['unique_tracks']} tracks, "
         f"{stats['unique_artists']} artists, {stats['unique_titles']} normalised titles "

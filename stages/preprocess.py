@@ -10,12 +10,10 @@ import sys
 import time
 from pathlib import Path
 
+from playlistrec import paths
 from playlistrec.io import load_params, write_json
 from playlistrec.mpd import ON_ERROR, MPDFormatError, preprocess
 from playlistrec.process import run_stage
-
-OUT_DIR = Path("data/preprocessed")
-METRICS = Path("metrics/preprocess.json")
 
 
 def main() -> int:
@@ -30,11 +28,11 @@ def main() -> int:
         return 1
     start = time.perf_counter()
     try:
-        report = preprocess(Path(params["data"]["mpd_dir"]), OUT_DIR, on_error=on_error)
+        report = preprocess(Path(params["data"]["mpd_dir"]), paths.PREPROCESSED, on_error=on_error)
     except MPDFormatError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    write_json(report, METRICS)
+    write_json(report, paths.PREPROCESS_METRICS)
     playlists, items = report["playlists"], report["items"]
     print(
         f"preprocess: {playlists['written']:,} playlists, {items['written']:,} items, "

@@ -1,6 +1,6 @@
 """The `playlistrec` command line: messages and exit codes, `--json`, tables, lazy imports and `stats`.
 
-`recommend` runs over a tiny tracks.parquet written here and fake models (the pipeline loader is
+`recommend` runs over a tiny tracks.parquet written here and a catalogue-order model (the pipeline loader is
 replaced); the end-to-end run over real pipeline outputs lives with the pipeline tests.
 """
 
@@ -12,10 +12,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_web import FakeRecommender, catalogue, uri
+from test_web import catalogue, catalogue_order_model, uri
 
+from playlistrec import service
 from playlistrec.cli import main
-from playlistrec.web import service
 
 MISSING = "playlistrec: error: no pipeline artefacts in {root} (missing data/preprocessed/tracks.parquet); "
 MISSING += "run `dvc repro` first\n"
@@ -23,11 +23,11 @@ MISSING += "run `dvc repro` first\n"
 
 @pytest.fixture
 def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A folder with data/preprocessed/tracks.parquet, and fake models in place of the pipeline's."""
+    """A folder with data/preprocessed/tracks.parquet, and a catalogue-order model in place of the pipeline's."""
     (tmp_path / "data" / "preprocessed").mkdir(parents=True)
     tracks = catalogue()
     tracks.to_parquet(tmp_path / "data" / "preprocessed" / "tracks.parquet")
-    model = FakeRecommender(tracks["track_uri"])
+    model = catalogue_order_model(tracks)
     monkeypatch.setattr(service, "pipeline_loader", lambda root, names: dict.fromkeys(names or ["blend"], model))
     return tmp_path
 
@@ -198,7 +198,8 @@ def test_submit_writes_a_valid_submission(tmp_path, capsys, monkeypatch):
     """`submit` over a real PopularityRecommender fitted on a 510-track catalogue (500 needed + seeds)."""
     import pandas as pd
 
-    from playlistrec.recommend import Catalogue, PopularityRecommender, TrainSet
+    from playlistrec.recommenders.data import Catalogue, TrainSet
+    from playlistrec.recommenders.popularity import PopularityRecommender
 
     tracks = pd.DataFrame(
         {

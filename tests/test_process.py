@@ -31,7 +31,7 @@ import playlistrec.mpd as mpd
 from playlistrec.process import run_stage
 parse = mpd.parse_slice
 def slow_parse(path, on_error="raise"):
-    print("worker", os.getpid(), flush=True)
+    os.write(1, f"worker {os.getpid()}\\n".encode())  # one write: the two workers' lines never interleave
     time.sleep(0.3)
     return parse(path, on_error)
 mpd.parse_slice = slow_parse

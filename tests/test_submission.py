@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from playlistrec.mpd import ChallengeQuery, read_challenge_set
-from playlistrec.recommend import Catalogue, PopularityRecommender, TrainSet
+from playlistrec.recommenders.data import Catalogue, TrainSet
+from playlistrec.recommenders.popularity import PopularityRecommender
 from playlistrec.submission import N_RECOMMENDATIONS, check_team_info, validate_submission, write_submission
 
 N_TRACKS = 600
@@ -92,8 +93,8 @@ def test_validation_catches_seeds_short_lists_and_missing_pids(tmp_path, challen
 @pytest.fixture()
 def submit(tmp_path, model, monkeypatch):
     """`playlistrec submit` over the 600-track model: returns (exit status, stderr) and the models it loaded."""
+    from playlistrec import service
     from playlistrec.cli import main
-    from playlistrec.web import service
 
     tracks = model.catalogue_.tracks.assign(track_name="t", artist_name="a")
     (tmp_path / "data" / "preprocessed").mkdir(parents=True)

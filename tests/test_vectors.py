@@ -1,6 +1,7 @@
 import numpy as np
 
-from playlistrec.vectors import mean_vectors, playlist_track_matrix
+from playlistrec.recommenders.data import playlist_track_matrix
+from playlistrec.vectors import mean_vectors
 
 
 def test_playlist_vector_is_unit_mean_of_its_tracks_and_duplicates_count_once():

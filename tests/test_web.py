@@ -1,19 +1,20 @@
-"""The JSON API and page of `playlistrec serve`, over fake models (FastAPI's TestClient, no server).
+"""The JSON API and page of `playlistrec serve`, over a tiny catalogue (FastAPI's TestClient, no server).
 
-The fakes live here and `test_browser.py` imports them: a tiny catalogue with one hostile track name and a
-recommender that returns catalogue order, so every expected answer is known in advance.
+The fixtures live here and `test_browser.py` and `test_cli.py` import them: a tiny catalogue with one hostile
+track name and a real recommender that returns catalogue order, so every expected answer is known in advance.
 """
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
+from playlistrec.recommenders.base import Recommender
+from playlistrec.recommenders.data import Catalogue, TrainSet
+from playlistrec.recommenders.popularity import PopularityRecommender
+from playlistrec.service import PlaylistService
 from playlistrec.web.app import create_app
-from playlistrec.web.service import PlaylistService
 
 XSS_TITLE = "<script>alert(1)</script>"
 XSS_TRACK = "<img src=x onerror=alert(1)>"
@@ -38,24 +39,18 @@ def catalogue() -> pd.DataFrame:
     )
 
 
-class FakeRecommender:
-    """Recommends the catalogue in order, minus the seeds; KeyError for an unknown seed (as real ones do)."""
-
-    def __init__(self, uris: Sequence[str]) -> None:
-        self.uris = list(uris)
-
-    def recommend(self, title: str = "", seed_uris: Sequence[str] = (), n: int = 20) -> list[str]:
-        """The first n catalogue tracks that are not seeds."""
-        unknown = set(seed_uris) - set(self.uris)
-        if unknown:
-            raise KeyError(f"unknown track URI(s): {sorted(unknown)}")
-        return [u for u in self.uris if u not in seed_uris][:n]
+def catalogue_order_model(tracks: pd.DataFrame) -> Recommender:
+    """A real recommender answering the catalogue in order, minus the seeds: popularity fitted on no playlist
+    (every track ties at 0, so track id decides); an unknown seed raises UnknownTrackError."""
+    no_playlists = pd.DataFrame({"pid": pd.Series([], dtype="int64"), "title": pd.Series([], dtype=object)})
+    no_items = pd.DataFrame({"pid": pd.Series([], dtype="int64"), "track_id": pd.Series([], dtype="int64")})
+    return PopularityRecommender().fit(TrainSet.from_frames(no_playlists, no_items, Catalogue(tracks)))
 
 
 def fake_service() -> PlaylistService:
-    """A service with two fake models, "blend" (the default) and "popular"."""
+    """A service with two catalogue-order models, "blend" (the default) and "popular"."""
     tracks = catalogue()
-    model = FakeRecommender(tracks["track_uri"])
+    model = catalogue_order_model(tracks)
     return PlaylistService(tracks, {"popular": model, "blend": model})
 
 

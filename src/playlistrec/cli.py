@@ -16,29 +16,9 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 EXIT_USAGE = 2
-# The real Million Playlist Dataset's statistics (its stats.txt and the challenge paper), for comparison.
-MPD_STATS: dict[str, float] = {
-    "playlists": 1_000_000,
-    "items": 66_346_428,
-    "unique tracks": 2_262_292,
-    "unique artists": 295_860,
-    "unique titles": 92_944,
-    "unique normalised titles": 17_381,
-    "mean length": 66.35,
-    "min length": 5,
-    "max length": 250,
-}
-LENGTH_QUANTILES = {
-    "p10 length": 0.1,
-    "p25 length": 0.25,
-    "median length": 0.5,
-    "p75 length": 0.75,
-    "p90 length": 0.9,
-}
 
 
 class UsageError(Exception):
@@ -99,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run_recommend(args: argparse.Namespace) -> None:
     """Load the one model asked for, recommend, and print a table or JSON."""
-    from playlistrec.web.service import DEFAULT_MODEL, PlaylistService, check_query
+    from playlistrec.service import DEFAULT_MODEL, PlaylistService, check_query
 
     check_query(args.title, args.seed, args.n)  # before any loading: fail fast on an empty request
     model = args.model or DEFAULT_MODEL
@@ -122,8 +102,8 @@ def run_serve(args: argparse.Namespace) -> None:
     """Load every model once, then serve the page with uvicorn."""
     import uvicorn
 
+    from playlistrec.service import PlaylistService
     from playlistrec.web.app import create_app
-    from playlistrec.web.service import PlaylistService
 
     service = PlaylistService.from_root(args.root)
     service.warm_up()
@@ -136,8 +116,8 @@ def run_serve(args: argparse.Namespace) -> None:
 
 def run_submit(args: argparse.Namespace) -> None:
     """Recommend for every challenge playlist, write the submission and check it against the challenge."""
+    from playlistrec.service import DEFAULT_MODEL, PlaylistService
     from playlistrec.submission import prepare_submission, write_submission
-    from playlistrec.web.service import DEFAULT_MODEL, PlaylistService
 
     model = args.model or DEFAULT_MODEL
     try:  # bad team info, a folder as output, a damaged challenge set, too small a catalogue
@@ -151,7 +131,13 @@ def run_submit(args: argparse.Namespace) -> None:
 
 def run_stats(args: argparse.Namespace) -> None:
     """Print the folder's statistics next to the real MPD's."""
-    stats = dataset_stats(args.folder)
+    from playlistrec.mpd import MPDFormatError
+    from playlistrec.mpd_stats import MPD_STATS, dataset_stats
+
+    try:
+        stats = dataset_stats(args.folder)
+    except MPDFormatError as error:  # no such folder, no slices, a damaged slice
+        raise UsageError(str(error)) from error
     if args.json:
         print(json.dumps({"folder": str(args.folder), "stats": stats, "mpd": MPD_STATS}, indent=2))
         return
@@ -160,81 +146,6 @@ def run_stats(args: argparse.Namespace) -> None:
     ]
     print(f"MPD slices in {args.folder}\n")
     print(format_table(["statistic", "this folder", "real MPD"], rows, align_right=(1, 2)))
-
-
-@dataclass
-class SliceSummary:
-    """What `stats` keeps of one slice: the distinct values to union, and the playlist lengths."""
-
-    tracks: set[str] = field(default_factory=set)
-    artists: set[str] = field(default_factory=set)
-    names: set[str] = field(default_factory=set)
-    titles: set[str] = field(default_factory=set)
-    lengths: list[int] = field(default_factory=list)
-    repeats: int = 0
-
-
-def summarise_slice(path: Path) -> SliceSummary:
-    """Distinct track URIs, artists (URI, else name), raw and normalised titles, and lengths of one slice.
-
-    The slice is read and validated by the pipeline's own reader (`playlistrec.mpd.parse_slice`), so
-    `stats` sees what `preprocess` would keep: a damaged file is the same one-line error, a zero-track
-    playlist is left out, and a length counts a playlist's distinct tracks. `repeats` counts the
-    dropped repeated entries, so that items can be reported as the MPD counts them.
-    """
-    from playlistrec.mpd import MPDFormatError, parse_slice
-
-    try:
-        part = parse_slice(path)
-    except MPDFormatError as error:
-        raise UsageError(str(error)) from error
-    return SliceSummary(
-        tracks=set(part.uris),
-        artists={artist_uri or artist_name for _, artist_name, artist_uri, *_ in part.metadata},
-        names=set(part.names),
-        titles=set(part.titles),
-        lengths=list(part.num_items),
-        repeats=part.counts["items.duplicates"],
-    )
-
-
-def dataset_stats(folder: Path) -> dict[str, float]:
-    """Playlists, items, unique tracks/artists/titles/normalised titles and length distribution of a folder.
-
-    Slices are summarised in worker processes, one at a time, so memory stays bounded by the sets of
-    distinct values; the counts follow the MPD's own stats (items = track entries, repeats included).
-    """
-    from concurrent.futures import ProcessPoolExecutor
-
-    import numpy as np
-
-    from playlistrec.mpd import MPDFormatError, default_workers, list_slices
-
-    try:
-        files = list_slices(folder)
-    except MPDFormatError as error:
-        raise UsageError(str(error)) from error
-    total = SliceSummary()
-    with ProcessPoolExecutor(max_workers=min(default_workers(), len(files))) as pool:
-        for part in pool.map(summarise_slice, files):
-            for name in ("tracks", "artists", "names", "titles"):
-                getattr(total, name).update(getattr(part, name))
-            total.lengths.extend(part.lengths)
-            total.repeats += part.repeats
-    length = np.asarray(total.lengths or [0])
-    stats: dict[str, float] = {
-        "playlists": len(total.lengths),
-        "items": int(length.sum()) + total.repeats,
-        "unique tracks": len(total.tracks),
-        "unique artists": len(total.artists),
-        "unique titles": len(total.names),
-        "unique normalised titles": len(total.titles),
-        "mean length": round(float(length.mean()), 2),
-        "min length": int(length.min()),
-    }
-    stats.update({name: round(float(np.quantile(length, q)), 2) for name, q in LENGTH_QUANTILES.items()})
-    stats["max length"] = int(length.max())
-    return stats
 
 
 def _number(value: float) -> str:
@@ -272,7 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: parse, run, and turn user mistakes into one line on stderr with exit status 2."""
     args = build_parser().parse_args(argv)
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # no "Loading weights" bar above the output
-    from playlistrec.web.service import MissingArtefactsError, QueryError
+    from playlistrec.service import MissingArtefactsError, QueryError
 
     try:
         args.run(args)

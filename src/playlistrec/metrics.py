@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from playlistrec.recommend import row_membership
+from playlistrec.recommenders.ranking import row_membership
 
 ARTIST_CREDIT = 0.25
 CLICKS_PAGE = 10

@@ -39,7 +39,6 @@ contents of a file skipped whole are unknown; it is counted in ``files.skipped``
 
 from __future__ import annotations
 
-import os
 import re
 import stat
 from collections import Counter, deque
@@ -59,6 +58,7 @@ from tqdm import tqdm
 from playlistrec.io import atomic_path
 from playlistrec.process import worker_pool
 from playlistrec.text import normalise_title
+from playlistrec.workers import worker_count
 
 MAX_NAME_CHARS = 300  # real MPD titles are short; longer names are cut so one record cannot bloat the data
 ON_ERROR = ("raise", "skip")
@@ -67,6 +67,7 @@ _SLICE_NAME = re.compile(r"mpd\.slice\.(\d+)-(\d+)\.json")
 _LAST_PID = re.compile(rb'"pid"\s*:\s*(-?\d+)')
 _MAX_TRACKS = 2**15  # positions are int16
 _INT32_MAX = 2**31 - 1
+PARSER_LIMIT = 4  # parser processes at most: beyond 4 the main process assigning ids becomes the limit
 
 PLAYLISTS_SCHEMA = pa.schema(
     [
@@ -613,11 +614,6 @@ def _parsed_slices(files: list[Path], on_error: str, workers: int) -> Iterator[S
             yield part
 
 
-def default_workers() -> int:
-    """Parser processes: the usable cores, at most 4 (the main process assigning ids becomes the limit)."""
-    return max(1, min(4, len(os.sched_getaffinity(0))))
-
-
 def preprocess(
     mpd_dir: Path,
     out_dir: Path,
@@ -639,7 +635,7 @@ def preprocess(
         paths = {name: stack.enter_context(atomic_path(out_dir / f"{name}.parquet")) for name in _ROWS_PER_GROUP}
         assembler = _Assembler(paths, on_error)
         bar = stack.enter_context(tqdm(total=len(files), unit="slice", disable=not progress, desc="preprocess"))
-        parts = stack.enter_context(closing(_parsed_slices(files, on_error, workers or default_workers())))
+        parts = stack.enter_context(closing(_parsed_slices(files, on_error, workers or worker_count(PARSER_LIMIT))))
         for part in parts:
             assembler.add(part)
             bar.update()

@@ -15,8 +15,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from playlistrec.recommend import Queries
-from playlistrec.vectors import playlist_track_matrix
+from playlistrec.recommenders.data import Queries, playlist_track_matrix
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,8 @@ import numpy as np
 
 from playlistrec.io import atomic_path, check_output_path
 from playlistrec.mpd import ChallengeQuery, read_challenge_set
-from playlistrec.recommend import Queries, Recommender
+from playlistrec.recommenders.base import Recommender
+from playlistrec.recommenders.data import Queries
 from playlistrec.text import normalise_title
 
 N_RECOMMENDATIONS = 500

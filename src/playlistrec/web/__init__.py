@@ -1,4 +1,4 @@
-"""The web page (`playlistrec serve`) and the service it shares with the command line.
+"""The web page and its JSON API (`playlistrec serve`), a thin FastAPI layer over `playlistrec.service`.
 
-Nothing is imported here, so `playlistrec recommend` can use `web.service` without loading FastAPI.
+Nothing is imported here, so importing the package does not load FastAPI.
 """

@@ -20,7 +20,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from playlistrec.web.service import MAX_N, MAX_QUERY_CHARS, MAX_SEEDS, PlaylistService, QueryError
+from playlistrec.service import MAX_N, MAX_QUERY_CHARS, MAX_SEEDS, PlaylistService, QueryError
 
 STATIC_DIR = Path(__file__).parent
 # The only files the page needs; nothing else of the package folder is served.

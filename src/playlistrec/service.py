@@ -14,11 +14,18 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-TRACKS_FILE = Path("data/preprocessed/tracks.parquet")
+from playlistrec import paths
+
+if TYPE_CHECKING:
+    from playlistrec.recommenders.base import Recommender
+
+    # Loads the named models from a pipeline folder: (root, names or None for all) -> {name: recommender}.
+    Loader = Callable[[Path, Sequence[str] | None], Mapping[str, Recommender]]
+
 DEFAULT_MODEL = "blend"
 MAX_QUERY_CHARS = 500
 MAX_SEEDS = 500
@@ -32,16 +39,6 @@ class QueryError(ValueError):
 
 class MissingArtefactsError(FileNotFoundError):
     """The pipeline's outputs are not there yet: the message tells the user to run `dvc repro`."""
-
-
-class Recommender(Protocol):
-    """What the service needs from a model (playlistrec.recommend.Recommender satisfies it)."""
-
-    def recommend(self, title: str = "", seed_uris: Sequence[str] = (), n: int = 20) -> list[str]: ...
-
-
-# Loads the named models from a pipeline folder: (root, names or None for all) -> {name: recommender}.
-Loader = Callable[[Path, Sequence[str] | None], Mapping[str, Recommender]]
 
 
 @dataclass(frozen=True)
@@ -65,16 +62,20 @@ def spotify_url(track_uri: str) -> str:
 
 
 def pipeline_loader(root: Path, names: Sequence[str] | None) -> Mapping[str, Recommender]:
-    """Fitted models from the pipeline's `evaluate.load_recommenders` (imported only when needed).
+    """The named models (None: all) fitted on the pipeline's artefacts under `root`, with the hyper-parameters
+    of its params.yaml (`recommend`). The registry is imported only when needed.
 
     An unknown name is the user's mistake (a QueryError listing the choices), checked before any loading.
     """
-    from playlistrec.evaluate import MODELS, load_recommenders
+    from playlistrec.artefacts import load_pipeline
+    from playlistrec.io import load_params
+    from playlistrec.recommenders.registry import MODELS, load_recommenders
 
     unknown = [name for name in names or () if name not in MODELS]
     if unknown:
         raise QueryError(f"unknown model {unknown[0]!r}; choose one of: {', '.join(MODELS)}")
-    return load_recommenders(root, models=names)
+    data = load_pipeline(root)
+    return load_recommenders(data, load_params(root / paths.PARAMS).get("recommend", {}), names)
 
 
 class PlaylistService:
@@ -167,7 +168,7 @@ def check_query(title: str, seeds: Sequence[str], n: int) -> None:
 
 def read_tracks(root: Path) -> pd.DataFrame:
     """The catalogue's display columns from tracks.parquet, or MissingArtefactsError naming the file."""
-    path = root / TRACKS_FILE
+    path = root / paths.TRACKS
     if not path.is_file():
-        raise MissingArtefactsError(f"no pipeline artefacts in {root} (missing {TRACKS_FILE}); run `dvc repro` first")
+        raise MissingArtefactsError(f"no pipeline artefacts in {root} (missing {paths.TRACKS}); run `dvc repro` first")
     return pd.read_parquet(path, columns=["track_uri", "track_name", "artist_name"])

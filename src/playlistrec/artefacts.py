@@ -1,0 +1,89 @@
+"""The pipeline's artefacts read back as the models' inputs: split playlists, items, catalogue, title vectors.
+
+`load_pipeline(root)` reads what the evaluation and the front ends fit the models on (data/preprocessed,
+data/split, data/titles under `root`); `PipelineData.train_set()` is the TRAIN split as a `TrainSet` whose
+title vectors are read from data/titles the first time a title model asks for them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from playlistrec import paths
+from playlistrec.recommenders.data import Catalogue, TitleVectors, TrainSet
+from playlistrec.recommenders.query_encoder import QueryEncoder
+
+
+class StoredTitleVectors(Mapping[str, TitleVectors]):
+    """The unique train titles embedded by each encoder of the embed_titles stage, read on first access.
+
+    Each encoder's `QueryEncoder` knows the stored vectors, so a query equal to a train title never loads the
+    encoder; models asking for the same encoder share it (and its cache).
+    """
+
+    def __init__(self, root: Path, titles: pd.DataFrame) -> None:
+        self.root = root
+        self.titles = titles["title"].to_numpy(dtype=object)
+        self._loaded: dict[str, TitleVectors] = {}
+
+    def __getitem__(self, encoder: str) -> TitleVectors:
+        if encoder not in paths.TITLE_ENCODERS:
+            raise KeyError(encoder)
+        if encoder not in self._loaded:
+            self._loaded[encoder] = self._load(encoder)
+        return self._loaded[encoder]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(paths.TITLE_ENCODERS)
+
+    def __len__(self) -> int:
+        return len(paths.TITLE_ENCODERS)
+
+    def _load(self, encoder: str) -> TitleVectors:
+        """Read one encoder's vectors, checking they are one row per title."""
+        file = paths.title_vectors_file(encoder)
+        vectors = np.load(self.root / file)
+        if len(vectors) != len(self.titles):
+            raise ValueError(f"{file} has {len(vectors)} rows for {len(self.titles)} titles")
+        model = paths.TITLE_ENCODERS[encoder]
+        query_encoder = QueryEncoder(model if model == "pretrained" else self.root / model, (self.titles, vectors))
+        return TitleVectors(self.titles, vectors, query_encoder)
+
+
+@dataclass(frozen=True)
+class PipelineData:
+    """The upstream artefacts the models are fitted on: playlists with their split set, items, tracks, titles."""
+
+    root: Path
+    playlists: pd.DataFrame  # pid, title, set
+    items: pd.DataFrame  # pid, pos, track_id
+    catalogue: Catalogue
+    titles: pd.DataFrame  # title, n_playlists (unique normalised train titles)
+
+    def subset(self, which: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Playlists and items of one split set (train, val or test)."""
+        playlists = self.playlists[self.playlists["set"] == which]
+        return playlists, self.items[self.items["pid"].isin(playlists["pid"])]
+
+    def train_set(self) -> TrainSet:
+        """The TRAIN split as the models' training data, with the stored title vectors."""
+        playlists, items = self.subset("train")
+        return TrainSet.from_frames(playlists, items, self.catalogue, StoredTitleVectors(self.root, self.titles))
+
+
+def load_pipeline(root: Path = Path(".")) -> PipelineData:
+    """Read data/preprocessed, data/split and data/titles under `root`."""
+    split = pd.read_parquet(root / paths.SPLIT, columns=["pid", "set"])
+    playlists = pd.read_parquet(root / paths.PLAYLISTS, columns=["pid", "title"]).merge(split, on="pid")
+    return PipelineData(
+        root,
+        playlists,
+        pd.read_parquet(root / paths.ITEMS, columns=["pid", "pos", "track_id"]),
+        Catalogue(pd.read_parquet(root / paths.TRACKS)),
+        pd.read_parquet(root / paths.TITLES),
+    )

@@ -1,0 +1,108 @@
+"""The eval stage's work: fit every model on the train split, run the test scenarios, typed queries, the
+qualitative report and the LLM baseline, and write the metrics, plots and report.
+
+Settings arrive as plain values (the stage maps params.yaml onto `EvalSettings`); models come from the
+registry with the `recommend` hyper-parameters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from playlistrec import paths
+from playlistrec.artefacts import load_pipeline
+from playlistrec.evaluate.aggregate import evaluate_models, summarise, title_buckets
+from playlistrec.evaluate.llm_baseline import LLMSettings, llm_baseline
+from playlistrec.evaluate.qualitative import QUALITATIVE_TITLES, qualitative_report
+from playlistrec.evaluate.typed import typed_query_metrics
+from playlistrec.io import atomic_path, write_json
+from playlistrec.recommenders.registry import MODELS, make_models
+from playlistrec.scenarios import build_scenarios
+from playlistrec.truth import check_describes, track_themes, typed_queries
+
+
+@dataclass(frozen=True)
+class EvalSettings:
+    """How the evaluation runs: list length `n`, precision/recall/MRR `cutoffs`, the random `seed`, the ground
+    truth folder (relative to the pipeline folder; "" for data without one) and the LLM baseline's settings."""
+
+    n: int
+    cutoffs: Sequence[int]
+    seed: int
+    truth_dir: str
+    llm: LLMSettings
+
+
+@dataclass
+class EvaluationResult:
+    """Everything the evaluate stage writes."""
+
+    compact: dict
+    detail: dict
+    by_scenario: pd.DataFrame
+    by_bucket: pd.DataFrame
+    qualitative: str
+    llm: dict  # the "llm" entry of metrics/eval.json (see `llm_baseline`)
+
+
+def run_evaluation(
+    root: Path, hyper: Mapping[str, Any], settings: EvalSettings, models: Iterable[str] = MODELS
+) -> EvaluationResult:
+    """The whole evaluation at `root`: fit on train, test scenarios, typed queries, qualitative report.
+
+    `hyper`: the models' hyper-parameters (see `registry`). Typed queries are scored when there is a truth
+    folder; it must describe the data (`truth.TruthMismatchError` otherwise).
+    """
+    n, cutoffs = settings.n, settings.cutoffs
+    data = load_pipeline(root)
+    train = data.train_set()
+    fitted = {name: m.fit(train) for name, m in make_models(models, hyper).items()}
+    test_playlists, test_items = data.subset("test")
+    scenarios = build_scenarios(test_playlists, test_items, len(data.catalogue), settings.seed)
+    buckets = [title_buckets(s.titles, data.titles) for s in scenarios]
+    track_artist = data.catalogue.tracks["artist_id"].to_numpy()
+    per_query = evaluate_models(fitted, scenarios, buckets, track_artist, n, cutoffs)
+    compact, detail, by_scenario, by_bucket = summarise(per_query)
+    # The title models: those reading the title and not the seeds (typed queries and the report compare them).
+    title_models = {k: v for k, v in fitted.items() if v.uses_title and not v.uses_seeds}
+    if settings.truth_dir:
+        truth_dir = root / settings.truth_dir
+        check_describes(truth_dir, data.playlists["pid"].to_numpy())
+        queries = typed_queries(truth_dir)
+        per_typed = typed_query_metrics(
+            title_models, queries, track_themes(truth_dir, data.catalogue.tracks["track_uri"]), n, cutoffs
+        )
+        for model, group in per_typed.groupby("model", sort=False):
+            metric_cols = [c for c in group.columns if c not in ("model", "kind")]
+            compact[model]["typed"] = group[metric_cols].mean().round(4).to_dict()
+            detail[model]["typed"] = group.groupby("kind")[metric_cols].mean().round(4).to_dict(orient="index")
+    qualitative = qualitative_report(title_models, QUALITATIVE_TITLES, data.titles)
+    # scenarios[0] is title_only
+    llm = llm_baseline(settings.llm, root, train, scenarios[0], fitted, data.titles, n, cutoffs, settings.seed)
+    return EvaluationResult(compact, detail, by_scenario, by_bucket, qualitative, llm)
+
+
+def write_outputs(result: EvaluationResult, root: Path = Path(".")) -> None:
+    """Write metrics/eval.json, metrics/eval_detail.json, the two plot tables and reports/qualitative.md."""
+    write_json({**result.compact, "llm": result.llm}, root / paths.EVAL_METRICS)
+    write_json(result.detail, root / paths.EVAL_DETAIL)
+    for path, table in ((paths.EVAL_BY_SCENARIO, result.by_scenario), (paths.EVAL_BY_BUCKET, result.by_bucket)):
+        with atomic_path(root / path) as tmp:
+            table.to_csv(tmp, index=False)
+    with atomic_path(root / paths.QUALITATIVE) as tmp:
+        tmp.write_text(result.qualitative, encoding="utf-8")
+
+
+def summary_line(result: EvaluationResult) -> str:
+    """One line: overall NDCG, R-precision and clicks of every model."""
+    parts = [
+        f"{model} ndcg {m['overall']['ndcg']:.3f} rprec {m['overall']['r_precision']:.3f} "
+        f"clicks {m['overall']['clicks']:.2f}"
+        for model, m in result.compact.items()
+    ]
+    return "eval: " + "; ".join(parts)

@@ -1,0 +1,124 @@
+"""The base class of every recommender: fit on the train split, score queries, and one shared ranking.
+
+The interface imitates `implicit` and scikit-learn: hyper-parameters go to the constructor, `fit(train)`
+learns from the TRAIN split only and returns the model, and learned attributes end in `_`. A query is a
+normalised title (possibly "") plus zero or more seed tracks; every model answers a batch of queries with
+`recommend_batch(queries, n)`, an int32 array [n_queries, n] of track ids, best first, never a seed
+track, padded with -1 only when the catalogue has fewer than n other tracks.
+
+A model only computes a sparse float32 score row per query with matrix products (no Python loop over queries
+or tracks); `recommend_batch` takes the queries in chunks, in title order, scores them in threads and ranks
+them with `ranking.top_n` (popularity fills every list and breaks ties).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, ClassVar
+
+import numpy as np
+import scipy.sparse as sp
+from tqdm.auto import tqdm
+
+from playlistrec.recommenders.data import Queries, TrainSet
+from playlistrec.recommenders.ranking import first_kept, top_n
+from playlistrec.text import normalise_title
+from playlistrec.workers import worker_count
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
+DEFAULT_CHUNK = 256
+DROP_CHUNK = 8192  # queries per step when seeds are dropped from their title's ranked list
+
+
+class Recommender(ABC):
+    """Common interface: `fit(train) -> self`, `recommend_batch(queries, n)`, `recommend(title, seeds, n)`.
+
+    A model whose scores ignore the seeds sets `uses_seeds = False`; `recommend_batch` then ranks each
+    distinct title once, n + max(n_seeds) deep, and drops each query's seeds from its title's list,
+    which gives exactly the masked top n at a fraction of the cost (many queries share a title). A model
+    reading the title and not the seeds is a title model (the typed queries and the qualitative report
+    compare those).
+    """
+
+    uses_seeds: ClassVar[bool] = True
+    uses_title: ClassVar[bool] = True  # False: the scores ignore the title (popularity, item-item)
+    thread_safe: ClassVar[bool] = True  # False: chunks are scored one at a time (e.g. a model calling an LLM)
+
+    def fit(self, train: TrainSet) -> Self:
+        """Learn from the train split: `catalogue_`, `popularity_` (train playlist counts), its order and rank."""
+        self.catalogue_ = train.catalogue
+        self.popularity_ = np.asarray(train.matrix.sum(axis=0)).ravel()
+        n_tracks = train.matrix.shape[1]
+        self.popularity_order_ = np.lexsort((np.arange(n_tracks), -self.popularity_))
+        self.popularity_rank_ = np.empty(n_tracks, dtype=np.int64)
+        self.popularity_rank_[self.popularity_order_] = np.arange(n_tracks)
+        self._fit(train)
+        return self
+
+    def _fit(self, train: TrainSet) -> None:  # noqa: B027 - optional hook, most models learn nothing more
+        """Model-specific learning; the default learns nothing beyond popularity."""
+
+    def _prepare(self, queries: Queries) -> None:  # noqa: B027 - optional hook
+        """Work shared by a batch's chunks, done once before they are scored (nothing by default)."""
+
+    @abstractmethod
+    def score(self, queries: Queries) -> sp.csr_matrix:
+        """Sparse float32 scores [n_queries, n_tracks], unstored = 0, higher = better (before fallback and
+        masking). A dense array is accepted too (`top_n` converts it)."""
+
+    def recommend_batch(
+        self, queries: Queries, n: int, chunk_size: int = DEFAULT_CHUNK, progress: str | None = None
+    ) -> np.ndarray:
+        """Top-n track ids per query (int32 [n_queries, n]), never a seed, -1 only past the catalogue.
+
+        `progress`: a label to show a progress bar over the chunks under (None = quiet).
+        """
+        if self.uses_seeds or not len(queries):
+            return self._masked_top(queries, n, chunk_size, progress)
+        codes, titles = queries.title_codes()
+        n_tracks = queries.seeds.shape[1]
+        ranked = self._masked_top(
+            Queries.titles_only(titles, n_tracks), n + int(queries.n_seeds.max()), chunk_size, progress
+        )
+        # 1-based place of each track in its title's list, so that only the seeds are looked up (not the list)
+        title_rows, places = np.nonzero(ranked >= 0)
+        place = sp.csr_matrix((places + 1, (title_rows, ranked[title_rows, places])), shape=(len(titles), n_tracks))
+        out = np.empty((len(queries), n), dtype=np.int32)
+        for start in range(0, len(queries), DROP_CHUNK):
+            seeds = queries.seeds[start : start + DROP_CHUNK].tocoo()
+            rows = ranked[codes[start : start + DROP_CHUNK]]
+            found = np.asarray(place[codes[start + seeds.row], seeds.col]).ravel() if seeds.nnz else seeds.col
+            keep = rows >= 0
+            keep[seeds.row[found > 0], found[found > 0] - 1] = False
+            out[start : start + DROP_CHUNK] = first_kept(rows, keep, n)
+        return out
+
+    def _masked_top(self, queries: Queries, n: int, chunk_size: int, progress: str | None = None) -> np.ndarray:
+        """Top n of the scores with the seeds masked, chunk by chunk, the queries taken in title order: a
+        chunk then holds few distinct titles, and a model whose title part costs more than its seed part
+        (the blend) scores each of them once per chunk."""
+        out = np.empty((len(queries), n), dtype=np.int32)
+        order = np.argsort(queries.title_codes()[0], kind="stable")
+        self._prepare(queries)
+
+        def rank(start: int) -> None:
+            rows = order[start : start + chunk_size]
+            chunk = queries.take(rows)
+            out[rows] = top_n(self.score(chunk), n, self.popularity_rank_, chunk.seeds, self.popularity_order_)
+
+        starts = range(0, len(queries), chunk_size)
+        with ThreadPoolExecutor(worker_count() if self.thread_safe else 1) as pool:
+            done = pool.map(rank, starts)
+            for _ in tqdm(done, total=len(starts), desc=progress, unit="chunk", disable=progress is None):
+                pass
+        return out
+
+    def recommend(self, title: str = "", seed_uris: Sequence[str] = (), n: int = 10) -> list[str]:
+        """Top-n track URIs for one raw title and seed URIs (unknown URI -> UnknownTrackError)."""
+        seeds = self.catalogue_.ids(seed_uris)
+        queries = Queries.from_lists([normalise_title(title)], [seeds], len(self.catalogue_))
+        return self.catalogue_.uris(self.recommend_batch(queries, n)[0])
