@@ -62,10 +62,10 @@ def request_mix(models: list[str], uris: list[str], rng: random.Random) -> list[
         Call("GET", "/api/models"),
         Call("HEAD", "/api/models"),
         Call("GET", f"/api/search?q={title.split()[0]}&limit=20"),
-        Call("GET", "/api/search?q=" + "+".join(["a"] * 30)),  # over the word cap: refused
+        Call("GET", "/api/search?q=" + "+".join(["a"] * 30), None, (400,)),  # over the word cap: refused
         Call("POST", "/api/recommend", {"title": title, "n": 20}),
         Call("POST", "/api/recommend", {"title": "", "seeds": seeds, "n": 50}),
-        Call("POST", "/api/recommend", {"title": "x", "seeds": ["spotify:track:" + "0" * 22]}, (400,)),
+        Call("POST", "/api/recommend", {"title": "x", "seeds": ["spotify:track:" + "Z" * 22]}, (400,)),
         Call("POST", "/api/recommend", {"title": "x", "n": "5"}, (422,)),
         Call("GET", "/no/such/page", None, (404,)),
         Call("GET", "/api/models", None, (400,), {"Host": "evil.example"}),

@@ -18,6 +18,8 @@ from collections.abc import Iterable
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from playlistrec.service import echo
+
 # The page loads only its own script, style and data; nothing may frame it (clickjacking).
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -30,13 +32,6 @@ SECURITY_HEADERS = {
 # A request body is a JSON recommend request: 500 seed URIs are about 20 KB; 256 KB leaves room for any title.
 MAX_BODY_BYTES = 256 * 1024
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
-ECHO_CHARS = 80  # at most this much of a user's value is repeated in an error message
-
-
-def echo(value: object) -> str:
-    """A user's value, quoted and escaped (ASCII only, so any string can be encoded) and cut to `ECHO_CHARS`."""
-    text = ascii(value)
-    return text if len(text) <= ECHO_CHARS else text[: ECHO_CHARS - 3] + "..."
 
 
 def error_body(message: str) -> bytes:
