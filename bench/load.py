@@ -3,18 +3,22 @@
     PYTHONPATH=src python bench/load.py [--root .] [--requests 1000] [--concurrency 50] [--slow 300]
 
 Starts `playlistrec serve --port 0` over the pipeline folder `--root` (its artefacts must exist: run
-`dvc repro` first), waits for it to load its models, then at the same time
+`dvc repro` first), waits for it to load its models, warms it up (every title and seed track of the mix once
+per model: the title vectors and neighbour lists a user fills anyway), then at the same time
 
 - sends `--requests` requests, `--concurrency` in flight (one keep-alive connection per client thread),
   mixed over every endpoint: the page, its script and style sheet (GET and HEAD), models, search, recommend
   by title, by seeds and by both with every model, plus requests the API must refuse (unknown seed, bad
-  types, unknown path, a foreign Host header), each with the status it must get;
+  types, a 300 KB body, too many search words, unknown path, a foreign Host header), each with the status
+  it must get;
 - holds `--slow` slow clients, each sending a request one byte per second, which the server must cut
-  (its request deadline) instead of waiting for them.
+  (its request deadline) instead of waiting for them;
+
+and then sends `--big` bodies of 30 MB, which must be refused (413) without being kept.
 
 Prints one JSON object: statuses, unexpected answers (errors), latency percentiles of the requests, how
-long the slow clients were held, and the server's resident memory (VmRSS) after loading, after the load
-and once the slow clients are gone. Loopback only; it stops by itself and stops the server.
+long the slow clients were held, and the server's resident memory (VmRSS) after the warm-up, after the
+load and once the slow clients are gone. Loopback only; it stops by itself and stops the server.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import http.client
 import json
 import random
 import re
+import socket
 import subprocess
 import sys
 import threading
@@ -67,11 +72,20 @@ def request_mix(models: list[str], uris: list[str], rng: random.Random) -> list[
         Call("POST", "/api/recommend", {"title": "", "seeds": seeds, "n": 50}),
         Call("POST", "/api/recommend", {"title": "x", "seeds": ["spotify:track:" + "Z" * 22]}, (400,)),
         Call("POST", "/api/recommend", {"title": "x", "n": "5"}, (422,)),
+        Call("POST", "/api/recommend", {"title": "x" * 300_000}, (413,)),  # over the body limit
         Call("GET", "/no/such/page", None, (404,)),
         Call("GET", "/api/models", None, (400,), {"Host": "evil.example"}),
     ]
     calls += [Call("POST", "/api/recommend", {"title": title, "seeds": seeds[:2], "model": m}) for m in models]
     return calls
+
+
+def warm_up_calls(models: list[str], uris: list[str]) -> list[Call]:
+    """Every title of the mix and every seed of the pool once per model: the caches a real user fills anyway
+    (title vectors, item-item neighbour lists) are full before the memory is first measured."""
+    calls = [Call("POST", "/api/recommend", {"title": title, "model": m}) for m in models for title in TITLES]
+    chunks = [uris[i : i + 5] for i in range(0, len(uris), 5)]
+    return calls + [Call("POST", "/api/recommend", {"seeds": chunk, "model": m}) for m in models for chunk in chunks]
 
 
 def send(connection: http.client.HTTPConnection, call: Call) -> tuple[int, float]:
@@ -151,6 +165,19 @@ def run_slow_clients(port: int, count: int, give_up_s: float) -> dict[str, Any]:
     return {"slow_clients": count, "held_s": {"median": round(held[len(held) // 2], 1), "max": round(held[-1], 1)}}
 
 
+def big_bodies(port: int, count: int, megabytes: int = 30) -> dict[str, Any]:
+    """Send `count` bodies of `megabytes` MB each (the server must answer 413 and keep none of it)."""
+    body = b"{" + b" " * (megabytes * 2**20 - 2) + b"}"
+    head = "POST /api/recommend HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+    head += f"Content-Length: {len(body)}\r\n\r\n"
+    statuses = Counter()
+    for _ in range(count):
+        with socket.create_connection((HOST, port), timeout=60) as client:
+            client.sendall(head.encode() + body)
+            statuses[client.recv(64).split(b" ")[1].decode()] += 1
+    return {"big_bodies": count, "big_body_mib": megabytes, "big_body_statuses": dict(statuses)}
+
+
 def rss_mib(pid: int) -> float:
     """The resident memory of a process in MiB (VmRSS)."""
     status = Path(f"/proc/{pid}/status").read_text()
@@ -184,6 +211,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--slow", type=int, default=300, help="slow clients held during the load")
+    parser.add_argument("--big", type=int, default=10, help="30 MB bodies sent after the load")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
 
@@ -198,6 +226,10 @@ def main() -> None:
         while len(calls) < args.requests:
             calls += request_mix(models, uris, rng)
         calls = calls[: args.requests]
+        rss_loaded = rss_mib(server.pid)
+        warm_up = run_requests(port, warm_up_calls(models, uris), args.concurrency)
+        if warm_up["errors"]:
+            raise SystemExit(f"load: the warm-up failed: {warm_up['error_examples']}")
         rss_start = rss_mib(server.pid)
         with ThreadPoolExecutor(1) as background:
             slow = background.submit(run_slow_clients, port, args.slow, 60.0)
@@ -207,8 +239,9 @@ def main() -> None:
             figures["seconds"] = round(time.perf_counter() - started, 1)
             figures["rss_mib_after_load"] = rss_mib(server.pid)
             figures.update(slow.result())
+        figures.update(big_bodies(port, args.big))
         time.sleep(2.0)
-        figures["rss_mib"] = {"start": rss_start, "end": rss_mib(server.pid)}
+        figures["rss_mib"] = {"loaded": rss_loaded, "start": rss_start, "end": rss_mib(server.pid)}
         figures["rss_mib"]["growth"] = round(figures["rss_mib"]["end"] - rss_start, 1)
         print(json.dumps({"models": models, **figures}, indent=2))
     finally:

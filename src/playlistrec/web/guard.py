@@ -40,13 +40,12 @@ def error_body(message: str) -> bytes:
 
 
 async def send_error(send: Send, status: int, message: str) -> None:
-    """Answer with a JSON error and the security headers, and close the connection (the rest is not read)."""
+    """Answer with a JSON error and the security headers (the request is not passed on to the application)."""
     body = error_body(message)
     headers = [(name.lower().encode(), value.encode()) for name, value in SECURITY_HEADERS.items()]
     headers += [
         (b"content-type", b"application/json"),
         (b"content-length", str(len(body)).encode()),
-        (b"connection", b"close"),
     ]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
@@ -104,7 +103,10 @@ class BodySizeLimit:
     """Refuse (413) a request body over `max_bytes`: by its Content-Length up front, else while it streams in.
 
     The up-front refusal reads none of the body; the streamed one raises an HTTPException from `receive`,
-    which the application's own handler turns into its JSON error. Both close the connection.
+    which the application's own handler turns into its JSON error. Either way the client gets its answer
+    while still sending, and the rest of the body is thrown away as it comes (never kept), within the
+    server's request deadline (`playlistrec.web.server`); closing at once instead would make the client's
+    operating system report a reset connection rather than the 413.
     """
 
     def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES) -> None:
@@ -127,7 +129,7 @@ class BodySizeLimit:
             event = await receive()
             received += len(event.get("body", b""))
             if received > self.max_bytes:
-                raise HTTPException(413, message, headers={"Connection": "close"})
+                raise HTTPException(413, message)
             return event
 
         await self.app(scope, counted_receive, send)
