@@ -32,21 +32,13 @@ SECURITY_HEADERS = {
 # A request body is a JSON recommend request: 500 seed URIs are about 20 KB; 256 KB leaves room for any title.
 MAX_BODY_BYTES = 256 * 1024
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
-
-
-def error_body(message: str) -> bytes:
-    """The JSON error body every refusal uses: ``{"error": "<one line>"}``, ASCII-escaped."""
-    return json.dumps({"error": message}).encode("ascii")
+_HEADER_PAIRS = [(name.lower().encode(), value.encode()) for name, value in SECURITY_HEADERS.items()]
 
 
 async def send_error(send: Send, status: int, message: str) -> None:
-    """Answer with a JSON error and the security headers (the request is not passed on to the application)."""
-    body = error_body(message)
-    headers = [(name.lower().encode(), value.encode()) for name, value in SECURITY_HEADERS.items()]
-    headers += [
-        (b"content-type", b"application/json"),
-        (b"content-length", str(len(body)).encode()),
-    ]
+    """Answer ``{"error": message}`` with the security headers (the request never reaches the application)."""
+    body = json.dumps({"error": message}).encode("ascii")
+    headers = [*_HEADER_PAIRS, (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
@@ -64,10 +56,9 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                names = {name.lower().encode() for name in SECURITY_HEADERS}
+                names = {name for name, _ in _HEADER_PAIRS}
                 kept = [(name, value) for name, value in message.get("headers", []) if name.lower() not in names]
-                added = [(name.lower().encode(), value.encode()) for name, value in SECURITY_HEADERS.items()]
-                message = {**message, "headers": kept + added}
+                message = {**message, "headers": kept + _HEADER_PAIRS}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
