@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
+import uvicorn
 from fastapi import FastAPI, Request
 
 from playlistrec.web.guard import BodySizeLimit
@@ -38,8 +39,8 @@ def echo_app() -> FastAPI:
 
 
 @contextmanager
-def running(limits: ServerLimits = FAST) -> Iterator[int]:
-    """The echo app served on a free loopback port, in a thread; yields the port."""
+def running(limits: ServerLimits = FAST) -> Iterator[tuple[int, uvicorn.Server]]:
+    """The echo app served on a free loopback port, in a thread; yields the port and the server."""
     sock = listen("127.0.0.1", 0)
     server = make_server(echo_app(), limits)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
@@ -47,7 +48,7 @@ def running(limits: ServerLimits = FAST) -> Iterator[int]:
     while not server.started:
         time.sleep(0.01)
     try:
-        yield sock.getsockname()[1]
+        yield sock.getsockname()[1], server
     finally:
         server.should_exit = True
         thread.join(timeout=10)
@@ -75,7 +76,7 @@ def request(port: int, raw: bytes) -> bytes:
 
 
 def test_a_half_sent_request_and_a_silent_client_are_closed_at_the_deadline() -> None:
-    with running() as port, socket.create_connection(("127.0.0.1", port)) as slow:
+    with running() as (port, _server), socket.create_connection(("127.0.0.1", port)) as slow:
         silent = socket.create_connection(("127.0.0.1", port))
         slow.sendall(b"GET /ping HTTP/1.1\r\nHost: localhost\r\n")  # and never the blank line
         started = time.monotonic()
@@ -85,13 +86,13 @@ def test_a_half_sent_request_and_a_silent_client_are_closed_at_the_deadline() ->
 
 
 def test_a_slowly_sent_body_is_cut_at_the_deadline() -> None:
-    with running() as port, socket.create_connection(("127.0.0.1", port)) as slow:
+    with running() as (port, _server), socket.create_connection(("127.0.0.1", port)) as slow:
         slow.sendall(b"POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n{")
         assert closed_within(slow, 3) == b""
 
 
 def test_a_request_that_arrives_in_time_is_answered_and_kept_alive_then_closed_when_idle() -> None:
-    with running() as port, socket.create_connection(("127.0.0.1", port)) as client:
+    with running() as (port, _server), socket.create_connection(("127.0.0.1", port)) as client:
         client.sendall(b"GET /ping HTTP/1.1\r\nHost: localhost\r\n\r\n")
         time.sleep(0.3)
         client.sendall(b"GET /ping HTTP/1.1\r\nHost: localhost\r\n\r\n")  # the same connection, kept alive
@@ -100,7 +101,7 @@ def test_a_request_that_arrives_in_time_is_answered_and_kept_alive_then_closed_w
 
 
 def test_a_declared_oversized_body_is_refused_before_it_is_sent() -> None:
-    with running() as port:
+    with running() as (port, _server):
         reply = request(port, b"POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: 30000000\r\n\r\n")
     assert reply.startswith(b"HTTP/1.1 413 ")
     assert reply.endswith(b'{"error": "request body too large (at most 1,000 bytes)"}')
@@ -109,16 +110,17 @@ def test_a_declared_oversized_body_is_refused_before_it_is_sent() -> None:
 def test_a_streamed_oversized_body_is_cut_as_it_passes_the_limit() -> None:
     chunk = b"400\r\n" + b"x" * 1024 + b"\r\n"
     head = b"POST /echo HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n"
-    with running() as port, socket.create_connection(("127.0.0.1", port)) as client:
+    with running() as (port, _server), socket.create_connection(("127.0.0.1", port)) as client:
         client.sendall(head + chunk * 2)  # 2 KB sent of an endless body
         reply = closed_within(client, 3)
     assert reply is not None and reply.startswith(b"HTTP/1.1 413 ") and b"at most 1,000 bytes" in reply
 
 
 def test_past_the_connection_cap_requests_get_503() -> None:
-    with running() as port:
+    with running() as (port, server):
         idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(FAST.max_connections)]
-        time.sleep(0.1)
+        while len(server.server_state.connections) < FAST.max_connections:  # accepted by the server
+            time.sleep(0.01)
         assert request(port, b"GET /ping HTTP/1.1\r\nHost: localhost\r\n\r\n").startswith(b"HTTP/1.1 503 ")
         for client in idle:
             client.close()
