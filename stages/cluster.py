@@ -17,6 +17,7 @@ from sklearn.metrics import normalized_mutual_info_score
 from playlistrec import paths
 from playlistrec.clustering import PlaylistClusterer, sweep
 from playlistrec.io import load_params, write_json, write_parquet
+from playlistrec.process import run_stage
 from playlistrec.truth import TruthMismatchError, primary_themes
 
 
@@ -68,4 +69,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_stage(main))

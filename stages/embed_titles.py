@@ -1,11 +1,14 @@
 """Stage embed_titles: unique normalised TRAIN titles, embedded by the pretrained and the fine-tuned model."""
 
+import sys
+
 import pandas as pd
 import pyarrow as pa
 
 from playlistrec import paths
 from playlistrec.encoders import Encoder
 from playlistrec.io import load_params, write_npy, write_parquet
+from playlistrec.process import run_stage
 
 
 def main() -> None:
@@ -23,4 +26,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(run_stage(main))

@@ -1,11 +1,14 @@
 """Stage embed_tracks: one sentence vector per track ("name — artist"), then each playlist's mean."""
 
+import sys
+
 import numpy as np
 import pandas as pd
 
 from playlistrec import paths
 from playlistrec.encoders import Encoder
 from playlistrec.io import load_params, write_npy
+from playlistrec.process import run_stage
 from playlistrec.recommenders.data import playlist_track_matrix
 from playlistrec.text import track_text
 from playlistrec.vectors import mean_vectors
@@ -35,4 +38,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(run_stage(main))

@@ -12,6 +12,7 @@ from typing import Any
 from playlistrec.evaluate.llm_baseline import LLMSettings
 from playlistrec.evaluate.run import EvalSettings, run_evaluation, summary_line, write_outputs
 from playlistrec.io import load_params
+from playlistrec.process import run_stage
 from playlistrec.truth import TruthMismatchError
 
 
@@ -42,4 +43,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_stage(main))

@@ -1,5 +1,6 @@
 """Stage finetune: train the title encoder on (title -> cluster) and prove retrieval sees the change."""
 
+import sys
 import time
 
 import numpy as np
@@ -9,6 +10,7 @@ from playlistrec import paths
 from playlistrec.encoders import Encoder
 from playlistrec.finetune import FinetuneConfig, finetune, same_cluster_recall, title_targets
 from playlistrec.io import atomic_path, load_params, write_json
+from playlistrec.process import run_stage
 
 
 def main() -> None:
@@ -31,7 +33,7 @@ def main() -> None:
     started = time.perf_counter()
     result = finetune(train, val, config)
     seconds = time.perf_counter() - started
-    with atomic_path(paths.FINETUNED) as tmp:
+    with atomic_path(paths.FINETUNED, replace_dir=True) as tmp:  # the stage's own declared output folder
         result.model.save(str(tmp), create_model_card=False)
 
     unseen = np.array([title not in set(train.titles) for title in val.titles])
@@ -64,4 +66,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(run_stage(main))

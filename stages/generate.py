@@ -1,7 +1,10 @@
 """Stage generate: write the synthetic MPD (slices + ground truth) that the pipeline runs on by default."""
 
+import sys
+
 from playlistrec import paths
 from playlistrec.io import load_params
+from playlistrec.process import run_stage
 from playlistrec.synth import generate
 
 
@@ -17,4 +20,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(run_stage(main))

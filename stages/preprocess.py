@@ -13,6 +13,7 @@ from pathlib import Path
 from playlistrec import paths
 from playlistrec.io import load_params, write_json
 from playlistrec.mpd import ON_ERROR, MPDFormatError, preprocess
+from playlistrec.process import run_stage
 
 
 def main() -> int:
@@ -44,4 +45,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_stage(main))

@@ -1,10 +1,13 @@
 """Stage split: 80/10/10 train/val/test by playlist, stratified by cluster."""
 
+import sys
+
 import pandas as pd
 import pyarrow as pa
 
 from playlistrec import paths
 from playlistrec.io import load_params, write_parquet
+from playlistrec.process import run_stage
 from playlistrec.split import stratified_split
 
 
@@ -25,4 +28,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(run_stage(main))

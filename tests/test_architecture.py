@@ -24,7 +24,17 @@ SRC = ROOT / "src"
 PACKAGE = "playlistrec"
 # Lowest first; a module is in the layer of the longest prefix naming it (the module or a package above it).
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("foundation", ("playlistrec", "playlistrec.text", "playlistrec.io", "playlistrec.paths", "playlistrec.workers")),
+    (
+        "foundation",
+        (
+            "playlistrec",
+            "playlistrec.text",
+            "playlistrec.process",
+            "playlistrec.io",
+            "playlistrec.paths",
+            "playlistrec.workers",
+        ),
+    ),
     (
         "data and ranking",
         (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import subprocess
@@ -11,6 +12,8 @@ from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from playlistrec.mpd import (
     ITEMS_SCHEMA,
@@ -20,6 +23,7 @@ from playlistrec.mpd import (
     ChallengeQuery,
     MPDFormatError,
     list_slices,
+    parse_slice,
     preprocess,
     read_challenge_set,
 )
@@ -254,6 +258,95 @@ def test_unparsable_files_are_skipped_whole_and_counted(tmp_path: Path) -> None:
     assert report["playlists"] == {"read": 1, "written": 1, "skipped": {}}
 
 
+def broken_link(path: Path, _: pytest.MonkeyPatch) -> tuple[str, str]:
+    """The original silent drop: a broken symbolic link was skipped with no error and no count."""
+    path.symlink_to(path.parent / "moved-away.json")
+    return "broken_link", "broken symbolic link"
+
+
+def link_loop(path: Path, _: pytest.MonkeyPatch) -> tuple[str, str]:
+    path.symlink_to(path)
+    return "unreadable", "cannot read (Too many levels of symbolic links)"
+
+
+def folder(path: Path, _: pytest.MonkeyPatch) -> tuple[str, str]:
+    path.mkdir()
+    return "not_a_file", "not a regular file"
+
+
+def named_pipe(path: Path, _: pytest.MonkeyPatch) -> tuple[str, str]:
+    """Reading it would block for ever."""
+    os.mkfifo(path)
+    return "not_a_file", "not a regular file"
+
+
+def failing_read(code: int) -> Any:
+    """A valid slice whose read fails with `code` (an I/O error, or no permission for a user who is root)."""
+
+    def make(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
+        write_slice(path.parent, [playlist(5000, [track(9)])], name=path.name)
+        read_bytes = Path.read_bytes
+
+        def read(self: Path) -> bytes:
+            if self == path:
+                raise OSError(code, os.strerror(code), str(self))
+            return read_bytes(self)
+
+        monkeypatch.setattr(Path, "read_bytes", read)
+        return "unreadable", f"cannot read ({os.strerror(code)})"
+
+    return make
+
+
+UNREADABLE = [broken_link, link_loop, folder, named_pipe, failing_read(errno.EIO), failing_read(errno.EACCES)]
+
+
+@pytest.mark.parametrize("make", UNREADABLE, ids=lambda make: make.__name__)
+def test_a_slice_that_cannot_be_read_is_a_one_line_error_naming_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make: Any
+) -> None:
+    """The original failure: an OSError traceback not naming the file (or, for a broken link, nothing)."""
+    write_slice(tmp_path / "mpd", [playlist(0, [track(0)])])
+    path = tmp_path / "mpd" / "mpd.slice.1000-1999.json"
+    _, message = make(path, monkeypatch)
+    with pytest.raises(MPDFormatError) as error:
+        run(tmp_path / "mpd", tmp_path)
+    assert str(error.value) == f"{path}: {message}"
+
+
+@pytest.mark.parametrize("make", UNREADABLE, ids=lambda make: make.__name__)
+def test_a_slice_that_cannot_be_read_is_skipped_and_counted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make: Any
+) -> None:
+    write_slice(tmp_path / "mpd", [playlist(0, [track(0)])])
+    path = tmp_path / "mpd" / "mpd.slice.1000-1999.json"
+    reason, message = make(path, monkeypatch)
+    report = run(tmp_path / "mpd", tmp_path, on_error="skip")
+    assert report["files"] == {"read": 2, "used": 1, "skipped": {reason: 1}}
+    assert report["skipped_files"] == [{"file": path.name, "reason": reason, "message": f"{path}: {message}"}]
+    assert report["playlists"] == {"read": 1, "written": 1, "skipped": {}}
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads a file without read permission")
+def test_a_slice_without_read_permission_is_named(tmp_path: Path) -> None:
+    path = write_slice(tmp_path / "mpd", [playlist(0, [track(0)])])
+    path.chmod(0)
+    with pytest.raises(MPDFormatError, match=f"{path}: cannot read \\(Permission denied\\)"):
+        run(tmp_path / "mpd", tmp_path)
+
+
+def test_unreadable_slices_are_reported_by_the_worker_processes_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_slice(tmp_path / "mpd", [playlist(0, [track(0)])])
+    path = tmp_path / "mpd" / "mpd.slice.1000-1999.json"
+    broken_link(path, monkeypatch)
+    with pytest.raises(MPDFormatError, match="broken symbolic link"):
+        run(tmp_path / "mpd", tmp_path, workers=2)
+    report = run(tmp_path / "mpd", tmp_path, on_error="skip", workers=2)
+    assert report["files"] == {"read": 2, "used": 1, "skipped": {"broken_link": 1}}
+
+
 BAD_PLAYLISTS: list[tuple[Any, str, str]] = [
     ({"name": "x", "tracks": [track(0)]}, "missing_pid", "playlist #1 has no pid"),
     ({"pid": "7", "tracks": [track(0)]}, "invalid_pid", "playlist #1 has an invalid pid '7'"),
@@ -463,6 +556,17 @@ def test_read_challenge_set_returns_queries(tmp_path: Path) -> None:
     ]
 
 
+def test_a_pid_listed_twice_in_a_challenge_set_is_an_error(tmp_path: Path) -> None:
+    """The original failure: submit wrote a file its own check then refused, and left it on disk."""
+    path = challenge_set(tmp_path)
+    doc = json.loads(path.read_text())
+    doc["playlists"].append({**doc["playlists"][0], "name": "again"})
+    path.write_text(json.dumps(doc))
+    with pytest.raises(MPDFormatError) as error:
+        read_challenge_set(path)
+    assert str(error.value) == f"{path}: challenge playlist pid 1000002 is listed twice (#0 and #2)"
+
+
 def test_challenge_set_in_the_training_folder_is_refused_or_skipped(tmp_path: Path) -> None:
     mpd = tmp_path / "mpd"
     write_slice(mpd, [playlist(0, [track(1)])])
@@ -519,3 +623,116 @@ def test_stage_reports_damaged_input_in_one_line_and_exits_1(tmp_path: Path) -> 
         f"{path.stat().st_size}, after playlist pid 0"
     )
     assert not (tmp_path / "data/preprocessed/items.parquet").exists()
+
+
+def valid_slice_bytes() -> bytes:
+    """A small valid slice exercising every field: full and trimmed tracks, a repeat, unicode and empty names."""
+    playlists = [
+        playlist(0, [track(0), track(1, 1, artist=1), track(0, 2)], name="Café ☕ vibes"),
+        playlist(1, [{"track_uri": uri(2), "track_name": "só", "artist_name": "x"}], name=""),
+        playlist(2, [track(3), track(1, 1)], name=None),
+    ]
+    return json.dumps({"info": {"slice": "0-999"}, "playlists": playlists}, ensure_ascii=False).encode("utf-8")
+
+
+VALID_SLICE = valid_slice_bytes()
+SKIP_REASONS = {"invalid_json", "invalid_utf8", "not_mpd", "challenge_set"}
+# A mutation: (operation, where as a share of the length, a byte); the bytes that matter most in JSON first.
+MUTATION = st.tuples(
+    st.sampled_from(["replace", "insert", "delete", "truncate"]),
+    st.floats(0, 1, exclude_max=True),
+    st.one_of(st.sampled_from(b'"{}[],:0-9\\\\ eE.nu\\x00\\xff\\xc3'), st.integers(0, 255)),
+)
+
+
+def mutate(data: bytes, mutations: list[tuple[str, float, int]]) -> bytes:
+    """Apply byte mutations in turn."""
+    for operation, where, byte in mutations:
+        at = int(where * len(data)) if data else 0
+        if operation == "replace" and data:
+            data = data[:at] + bytes([byte]) + data[at + 1 :]
+        elif operation == "insert":
+            data = data[:at] + bytes([byte]) + data[at:]
+        elif operation == "delete":
+            data = data[:at] + data[at + 1 :]
+        elif operation == "truncate":
+            data = data[:at]
+    return data
+
+
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(MUTATION, min_size=1, max_size=4))
+def test_a_mutated_slice_is_parsed_or_a_one_line_error_never_another_exception(
+    tmp_path: Path, mutations: list[tuple[str, float, int]]
+) -> None:
+    path = tmp_path / "mpd.slice.0-999.json"
+    path.write_bytes(mutate(VALID_SLICE, mutations))
+    try:
+        parse_slice(path, "raise")
+    except MPDFormatError as error:
+        message = str(error)
+        assert message.startswith(f"{path}: ") and "\n" not in message and len(message) < 300
+    skipped = parse_slice(path, "skip")  # never raises
+    assert skipped.skipped_file is None or skipped.skipped_file[0] in SKIP_REASONS
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(MUTATION, min_size=1, max_size=4))
+def test_a_mutated_slice_is_preprocessed_with_counts_that_reconcile(
+    tmp_path_factory: pytest.TempPathFactory, mutations: list[tuple[str, float, int]]
+) -> None:
+    """End to end in skip mode: ids assigned, Parquet written (every kept string encodable), counts checked."""
+    folder = tmp_path_factory.mktemp("mutated")
+    (folder / "mpd").mkdir()
+    (folder / "mpd" / "mpd.slice.0-999.json").write_bytes(mutate(VALID_SLICE, mutations))
+    report = preprocess(folder / "mpd", folder / "out", on_error="skip", progress=False, workers=1)
+    assert report["files"]["read"] == 1
+    assert pq.read_table(folder / "out" / "playlists.parquet").num_rows == report["playlists"]["written"]
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(st.characters(exclude_categories=("Cs",)), max_size=40),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=12), children, max_size=3),
+    max_leaves=8,
+)
+FIELDS = st.sampled_from(["pid", "name", "tracks", "track_uri", "track_name", "artist_name", "artist_uri",
+                          "album_uri", "album_name", "duration_ms", "playlists", "pos", "num_holdouts"])
+
+
+def replace_values(doc: Any, field: str, value: Any, every: int) -> Any:
+    """`doc` with every `every`-th occurrence of `field` (in a depth-first walk) set to `value`."""
+    seen = 0
+
+    def walk(node: Any) -> Any:
+        nonlocal seen
+        if isinstance(node, list):
+            return [walk(child) for child in node]
+        if not isinstance(node, dict):
+            return node
+        out = {}
+        for key, child in node.items():
+            if key == field:
+                seen += 1
+                out[key] = value if seen % every == 0 else walk(child)
+            else:
+                out[key] = walk(child)
+        return out
+
+    return walk(doc)
+
+
+@settings(max_examples=60, deadline=None)
+@given(FIELDS, JSON_VALUES, st.integers(1, 3), st.sampled_from(["raise", "skip"]))
+def test_any_value_in_any_field_is_kept_or_a_one_line_error(
+    tmp_path_factory: pytest.TempPathFactory, field: str, value: Any, every: int, on_error: str
+) -> None:
+    folder = tmp_path_factory.mktemp("values")
+    doc = replace_values(json.loads(VALID_SLICE), field, value, every)
+    write_slice(folder / "mpd", doc["playlists"] if isinstance(doc, dict) else doc)
+    try:
+        report = preprocess(folder / "mpd", folder / "out", on_error=on_error, progress=False, workers=1)
+    except MPDFormatError as error:
+        assert on_error == "raise" and "\n" not in str(error) and str(error).startswith(str(folder / "mpd"))
+        return
+    assert report["files"]["read"] == 1

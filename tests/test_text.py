@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import unicodedata
 
-from playlistrec.text import normalise_title, track_text
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from playlistrec.text import _spaced_characters, normalise_title, track_text
 
 
 @pytest.mark.parametrize(
@@ -113,3 +117,25 @@ def test_normalisation_is_idempotent(name: str) -> None:
 def test_track_text_joins_track_and_artist_with_an_em_dash() -> None:
     assert track_text("Intro", "The xx") == "Intro — The xx"
     assert track_text(" Home ", "Edward Sharpe ") == "Home — Edward Sharpe"
+
+
+# Any string at all: every Unicode category, lone surrogates included (what surrogateescape makes of
+# undecodable bytes in argv, or what a JSON "\ud800" escape decodes to).
+ANY_TEXT = st.text(st.characters(exclude_categories=()), max_size=60)
+
+
+@settings(max_examples=400, deadline=None)
+@given(ANY_TEXT)
+def test_normalise_title_never_fails_and_is_idempotent(name: str) -> None:
+    title = normalise_title(name)
+    assert normalise_title(title) == title
+    assert title == title.strip() and "  " not in title
+    left = {unicodedata.category(c) for c in title.replace(" ", "")}  # spaces only between tokens
+    assert not {category for category in left if category[0] in "PZ" or category in ("Cc", "Cf", "Sm", "Sc", "Sk")}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(max_codepoint=127), max_size=60))
+def test_the_ascii_fast_path_equals_the_general_rules(name: str) -> None:
+    general = " ".join("".join(_spaced_characters(unicodedata.normalize("NFKC", name).casefold())).split())
+    assert normalise_title(name) == general

@@ -6,6 +6,8 @@ track name and a real recommender that returns catalogue order, so every expecte
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
@@ -13,8 +15,9 @@ from fastapi.testclient import TestClient
 from playlistrec.recommenders.base import Recommender
 from playlistrec.recommenders.data import Catalogue, TrainSet
 from playlistrec.recommenders.popularity import PopularityRecommender
-from playlistrec.service import PlaylistService
+from playlistrec.service import PlaylistService, QueryError
 from playlistrec.web.app import create_app
+from playlistrec.web.guard import LOCAL_HOSTS, MAX_BODY_BYTES, SECURITY_HEADERS
 
 XSS_TITLE = "<script>alert(1)</script>"
 XSS_TRACK = "<img src=x onerror=alert(1)>"
@@ -56,7 +59,7 @@ def fake_service() -> PlaylistService:
 
 @pytest.fixture
 def client() -> TestClient:
-    return TestClient(create_app(fake_service()))
+    return TestClient(create_app(fake_service()), base_url="http://localhost")  # a host the app serves
 
 
 def test_models_lists_names_and_default(client):
@@ -100,7 +103,7 @@ def test_search_matches_every_word_in_track_or_artist_any_case(client):
         (
             {"title": "ok", "seeds": [uri(1), "spotify:track:nope"]},
             400,
-            "unknown seed track URI: spotify:track:nope",
+            "unknown seed track URI: 'spotify:track:nope'",
         ),
         (
             {"title": "ok", "model": "nonsense"},
@@ -152,3 +155,94 @@ def test_page_script_renders_with_text_content_only(client):
     assert "innerHTML" not in script.text and "insertAdjacentHTML" not in script.text
     assert "document.write" not in script.text
     assert client.get("/static/style.css").headers["content-type"].startswith("text/css")
+
+
+def assert_json_error(response, status: int) -> str:
+    """The response is a JSON error of `status` with the security headers; returns its message."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/json"
+    for name, value in SECURITY_HEADERS.items():
+        assert response.headers[name] == value
+    message = response.json()["error"]
+    assert "\n" not in message
+    return message
+
+
+@pytest.mark.parametrize("seeds", [["\ud800"], [uri(1), "spotify:track:\udce9x"]])
+def test_a_lone_surrogate_is_a_json_400_with_the_headers(client, seeds):
+    """The original failure: 500 text/plain without the headers (UnicodeEncodeError building the message)."""
+    body = json.dumps({"title": "x", "seeds": seeds})  # json.dumps escapes the surrogate as \ud800
+    response = client.post("/api/recommend", content=body, headers={"content-type": "application/json"})
+    assert "unable to parse raw data as a unicode string" in assert_json_error(response, 422)
+    with pytest.raises(QueryError, match="title is not valid UTF-8 text: 'caf\\\\udce9'"):  # the service's own check
+        fake_service().recommend("caf\udce9")
+
+
+def test_an_unexpected_failure_is_a_json_500_with_the_headers():
+    service = fake_service()
+    service.search = lambda q, limit: 1 / 0
+    client = TestClient(create_app(service), base_url="http://localhost", raise_server_exceptions=False)
+    assert assert_json_error(client.get("/api/search", params={"q": "x"}), 500) == "internal error"
+
+
+def test_echoed_values_are_cut(client):
+    """The original failure: a 100 KB unknown seed came back whole in the message."""
+    message = assert_json_error(client.post("/api/recommend", json={"title": "x", "model": "m" * 100}), 400)
+    assert len(message) < 200 and message.startswith("unknown model 'mmm") and "...;" in message
+    assert_json_error(client.post("/api/recommend", json={"title": "x", "seeds": ["s" * 100_000]}), 422)
+
+
+def test_a_body_over_the_limit_is_refused_by_its_length_or_as_it_streams(client):
+    """The original failure: a 30 MB body was read whole before the 422."""
+    big = json.dumps({"title": "x", "seeds": [uri(1)] * 10_000}).encode()
+    assert len(big) > MAX_BODY_BYTES
+    response = client.post("/api/recommend", content=big, headers={"content-type": "application/json"})
+    assert assert_json_error(response, 413) == f"request body too large (at most {MAX_BODY_BYTES:,} bytes)"
+    chunks = (big[i : i + 4096] for i in range(0, len(big), 4096))  # no Content-Length: counted as it comes
+    response = client.post("/api/recommend", content=chunks, headers={"content-type": "application/json"})
+    assert assert_json_error(response, 413).startswith("request body too large")
+
+
+@pytest.mark.parametrize(
+    ("request_body", "where"),
+    [
+        ({"title": "x", "n": "5"}, "n"),
+        ({"title": "x", "n": 5.0}, "n"),
+        ({"title": "x", "n": True}, "n"),
+        ({"title": "x", "model": ""}, "model"),
+        ({"title": 1}, "title"),
+        ({"title": "x", "seeds": "spotify:track:0"}, "seeds"),
+        ({"title": "x", "limit": 5}, "limit"),
+    ],
+)
+def test_loose_types_and_unknown_fields_are_refused(client, request_body, where):
+    """The original failure: "5", 5.0 and true were taken for n, and "" for the default model."""
+    assert assert_json_error(client.post("/api/recommend", json=request_body), 422).startswith(f"{where}: ")
+
+
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:8000", "localhost.evil.example", ""])
+def test_a_foreign_host_is_refused(client, host):
+    """The original failure: any Host was answered, so a page on another site could rebind its name to us."""
+    assert "is not served here" in assert_json_error(client.get("/api/models", headers={"host": host}), 400)
+
+
+def test_the_local_names_and_the_allowed_ones_are_served():
+    app = create_app(fake_service(), hosts=[*LOCAL_HOSTS, "box.lan"])
+    for host in ("localhost:8000", "127.0.0.1", "[::1]:8000", "box.lan:80", "BOX.LAN"):
+        assert TestClient(app).get("/api/models", headers={"host": host}).status_code == 200
+    assert TestClient(create_app(fake_service(), hosts=["*"])).get("/api/models").status_code == 200
+
+
+def test_no_framing_and_head_on_every_get_route(client):
+    assert "frame-ancestors 'none'" in client.get("/").headers["content-security-policy"]
+    for path in ("/", "/static/app.js", "/static/style.css", "/api/models", "/api/search?q=x", "/openapi.json"):
+        response = client.head(path)
+        assert response.status_code == 200 and response.content == b"", path
+        assert response.headers["x-frame-options"] == "DENY"
+
+
+def test_search_words_are_capped(client):
+    """The original slow path: a 250-word query took 316 ms against 3-5 ms for one word."""
+    message = assert_json_error(client.get("/api/search", params={"q": " ".join(["a"] * 250)}), 400)
+    assert message == "search query has 250 words (at most 20)"
+    assert client.get("/api/search", params={"q": " ".join(["breeze"] * 20)}).status_code == 200

@@ -7,12 +7,13 @@ title vectors are read from data/titles the first time a title model asks for th
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 
 from playlistrec import paths
 from playlistrec.recommenders.data import Catalogue, TitleVectors, TrainSet
@@ -74,6 +75,38 @@ class PipelineData:
         """The TRAIN split as the models' training data, with the stored title vectors."""
         playlists, items = self.subset("train")
         return TrainSet.from_frames(playlists, items, self.catalogue, StoredTitleVectors(self.root, self.titles))
+
+
+# What the models are fitted on: `load_pipeline`'s tables and the stored title vectors of every encoder.
+MODEL_INPUTS: tuple[Path, ...] = (
+    paths.SPLIT,
+    paths.PLAYLISTS,
+    paths.ITEMS,
+    paths.TRACKS,
+    paths.TITLES,
+    *(paths.title_vectors_file(encoder) for encoder in paths.TITLE_ENCODERS),
+)
+
+
+class DamagedArtefactError(ValueError):
+    """A pipeline output that is there but cannot be read (cut short, overwritten); the message names it."""
+
+
+def check_readable(root: Path, files: Iterable[Path] = MODEL_INPUTS) -> None:
+    """Check that each file's structure is whole before anything is loaded: a Parquet footer, a .npy header
+    and length. Raises FileNotFoundError for a missing file, DamagedArtefactError naming a damaged one."""
+    for file in files:
+        path = root / file
+        try:
+            if path.suffix == ".npy":
+                np.load(path, mmap_mode="r")  # checks the header and that the data is all there, reads none of it
+            else:
+                pq.read_metadata(path)
+        except FileNotFoundError:
+            raise
+        except (OSError, ValueError, EOFError):  # pyarrow's ArrowInvalid is a ValueError
+            what = ".npy array" if path.suffix == ".npy" else "Parquet file"
+            raise DamagedArtefactError(f"{path} is damaged: not a whole {what}; `dvc repro` rebuilds it") from None
 
 
 def load_pipeline(root: Path = Path(".")) -> PipelineData:

@@ -38,10 +38,18 @@ def _add_recommend(commands: argparse._SubParsersAction) -> None:
 
 
 def _add_serve(commands: argparse._SubParsersAction) -> None:
-    """`serve [--host 127.0.0.1] [--port 8000] [--root PATH]`."""
+    """`serve [--host 127.0.0.1] [--port 8000] [--allow-host NAME ...] [--root PATH]`."""
     parser = commands.add_parser("serve", help="serve the web page and its JSON API")
     parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default: localhost only)")
-    parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    parser.add_argument("--port", type=int, default=8000, help="port, 0 for any free one (default 8000)")
+    parser.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also answer requests for this host name (repeatable; '*' for any, which DNS rebinding can abuse); "
+        "localhost, 127.0.0.1, ::1 and --host are always answered",
+    )
     parser.add_argument("--root", type=Path, default=Path("."), help="pipeline folder (default: .)")
     parser.set_defaults(run=run_serve)
 
@@ -99,33 +107,41 @@ def run_recommend(args: argparse.Namespace) -> None:
 
 
 def run_serve(args: argparse.Namespace) -> None:
-    """Load every model once, then serve the page with uvicorn."""
-    import uvicorn
+    """Take the port, load every model once, then serve the page within the server's limits.
 
+    The port is checked and bound before the (slow) model loading, so a bad or busy port is a one-line
+    error at once, and "serving" is printed only once the server can answer.
+    """
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port must be between 0 and 65535, not {args.port}")
     from playlistrec.service import PlaylistService
     from playlistrec.web.app import create_app
+    from playlistrec.web.guard import LOCAL_HOSTS
+    from playlistrec.web.server import ServeError, listen, serve
 
-    service = PlaylistService.from_root(args.root)
-    service.warm_up()
-    print(
-        f"playlistrec: serving {len(service.model_names)} models on http://{args.host}:{args.port}/",
-        flush=True,
-    )
-    uvicorn.run(create_app(service), host=args.host, port=args.port, log_level="warning")
+    try:
+        sock = listen(args.host, args.port)
+    except ServeError as error:
+        raise UsageError(str(error)) from error
+    with sock:
+        service = PlaylistService.from_root(args.root)
+        service.warm_up()
+        port = sock.getsockname()[1]
+        print(f"playlistrec: serving {len(service.model_names)} models on http://{args.host}:{port}/", flush=True)
+        serve(create_app(service, hosts=[*LOCAL_HOSTS, args.host, *args.allow_host]), sock)
 
 
 def run_submit(args: argparse.Namespace) -> None:
     """Recommend for every challenge playlist, write the submission and check it against the challenge."""
-    from playlistrec.mpd import read_challenge_set
     from playlistrec.service import DEFAULT_MODEL, PlaylistService
-    from playlistrec.submission import validate_submission, write_submission
+    from playlistrec.submission import prepare_submission, write_submission
 
     model = args.model or DEFAULT_MODEL
-    recommender = PlaylistService.from_root(args.root, [model]).model(model)
-    try:
-        count = write_submission(recommender, args.challenge, args.out, args.team, args.email)
-        validate_submission(args.out, read_challenge_set(args.challenge))
-    except (OSError, ValueError) as error:  # unreadable or malformed challenge set, too small a catalogue
+    try:  # bad team info, a folder as output, a damaged challenge set, too small a catalogue
+        challenge = prepare_submission(args.challenge, args.out, args.team, args.email)  # before the model loads
+        recommender = PlaylistService.from_root(args.root, [model]).model(model)
+        count = write_submission(recommender, challenge, args.out, args.team, args.email)
+    except (OSError, ValueError) as error:
         raise UsageError(str(error)) from error
     print(f"playlistrec: wrote {count} playlists x 500 tracks ({model}) to {args.out}")
 
@@ -184,11 +200,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: parse, run, and turn user mistakes into one line on stderr with exit status 2."""
     args = build_parser().parse_args(argv)
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # no "Loading weights" bar above the output
+    from playlistrec.artefacts import DamagedArtefactError
     from playlistrec.service import MissingArtefactsError, QueryError
 
     try:
         args.run(args)
-    except (UsageError, QueryError, MissingArtefactsError) as error:
+    except (UsageError, QueryError, MissingArtefactsError, DamagedArtefactError) as error:
         print(f"playlistrec: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     return 0

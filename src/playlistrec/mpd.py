@@ -9,10 +9,12 @@ Input rules (each bad case raises `MPDFormatError` with one line naming the file
 ``on_error="skip"`` is skipped and counted by reason in the returned report):
 
 - Files: every ``*.json`` of the folder (hidden files ignored), MPD-named slices (``mpd.slice.<a>-<b>.json``)
-  first in order of their first pid, then the others by name. A file that is not JSON (``invalid_json``), not
-  UTF-8 (``invalid_utf8``), not an object with a ``playlists`` list (``not_mpd``) or a RecSys 2018 challenge
-  set (``challenge_set``: query data, read it with `read_challenge_set`) is an error, or skipped whole.
-  A slice with 0 playlists is fine.
+  first in order of their first pid, then the others by name. Every such name is read or reported, never
+  passed over: one that cannot be read (``unreadable``: no read permission, an I/O error, a symbolic link
+  loop), a broken symbolic link (``broken_link``), something other than a regular file (``not_a_file``: a
+  folder, a named pipe), a file that is not JSON (``invalid_json``), not UTF-8 (``invalid_utf8``), not an
+  object with a ``playlists`` list (``not_mpd``) or a RecSys 2018 challenge set (``challenge_set``: query
+  data, read it with `read_challenge_set`) is an error, or skipped whole. A slice with 0 playlists is fine.
 - Playlists: ``pid`` must be an integer (``missing_pid``, ``invalid_pid``), unique over all slices (a later
   repeat is ``duplicate_pid``); ``tracks`` must be a list (``missing_tracks``, ``invalid_tracks``) of at most
   32,768 tracks (``too_many_tracks``, positions are int16); ``name`` must be a string or absent
@@ -38,10 +40,11 @@ contents of a file skipped whole are unknown; it is counted in ``files.skipped``
 from __future__ import annotations
 
 import re
+import stat
 from collections import Counter, deque
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import ExitStack
+from concurrent.futures import Future
+from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,6 +56,7 @@ import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from playlistrec.io import atomic_path
+from playlistrec.process import worker_pool
 from playlistrec.text import normalise_title
 from playlistrec.workers import worker_count
 
@@ -139,10 +143,13 @@ class SliceColumns:
 
 
 def list_slices(mpd_dir: Path) -> list[Path]:
-    """Return the folder's ``*.json`` files in processing order: MPD slices by first pid, then by name."""
+    """Return the folder's ``*.json`` names in processing order: MPD slices by first pid, then by name.
+
+    Every non-hidden name is listed, a broken link or a folder included: reading it reports the problem.
+    """
     if not mpd_dir.is_dir():
         raise MPDFormatError(f"{mpd_dir}: no such folder")
-    files = [p for p in mpd_dir.glob("*.json") if p.is_file() and not p.name.startswith(".")]
+    files = [p for p in mpd_dir.glob("*.json") if not p.name.startswith(".")]
     if not files:
         raise MPDFormatError(f"{mpd_dir}: no MPD slice files (*.json)")
     return sorted(files, key=_slice_key)
@@ -154,9 +161,22 @@ def _slice_key(path: Path) -> tuple[int, int, str]:
     return (0, int(match[1]), path.name) if match else (1, 0, path.name)
 
 
+def _read_bytes(path: Path) -> bytes:
+    """A file's bytes, or a one-line `MPDFormatError` saying why it cannot be read (never a traceback)."""
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):  # a named pipe would block the read for ever
+            raise MPDFormatError(f"{path}: not a regular file", "not_a_file")
+        return path.read_bytes()
+    except FileNotFoundError:
+        what = "broken symbolic link" if path.is_symlink() else "no such file"
+        raise MPDFormatError(f"{path}: {what}", "broken_link" if path.is_symlink() else "unreadable") from None
+    except OSError as error:
+        raise MPDFormatError(f"{path}: cannot read ({error.strerror or error})", "unreadable") from None
+
+
 def _load_json(path: Path) -> Any:
-    """Parse a JSON file, turning a decoding failure into a one-line error with the byte offset."""
-    data = path.read_bytes()
+    """Parse a JSON file, turning a read or decoding failure into a one-line error (with the byte offset)."""
+    data = _read_bytes(path)
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError as error:
@@ -330,17 +350,24 @@ def parse_slice(path: Path, on_error: str = "raise") -> SliceColumns:
 
 
 def read_challenge_set(path: Path) -> list[ChallengeQuery]:
-    """Read a RecSys 2018 ``challenge_set.json`` (has ``num_holdouts``, maybe no name, 0-100 seeds)."""
+    """Read a RecSys 2018 ``challenge_set.json`` (has ``num_holdouts``, maybe no name, 0-100 seeds).
+
+    A pid listed twice is an error: a submission has one line per challenge pid.
+    """
     path = Path(path)
     doc = _load_json(path)
     playlists = doc.get("playlists") if type(doc) is dict else None
     if type(playlists) is not list:
         raise MPDFormatError(f"{path}: not a challenge set (expected an object with a 'playlists' list)")
     queries = []
+    first_index: dict[int, int] = {}
     for index, playlist in enumerate(playlists):
         if type(playlist) is not dict or type(playlist.get("pid")) is not int:
             raise MPDFormatError(f"{path}: challenge playlist #{index} has no integer pid")
         pid = playlist["pid"]
+        if first_index.setdefault(pid, index) != index:
+            twice = f"listed twice (#{first_index[pid]} and #{index})"
+            raise MPDFormatError(f"{path}: challenge playlist pid {pid} is {twice}")
         holdouts = playlist.get("num_holdouts")
         if type(holdouts) is not int:
             raise MPDFormatError(f"{path}: challenge playlist pid {pid} has no integer num_holdouts")
@@ -550,9 +577,10 @@ def _by_reason(counts: Counter[str], level: str) -> dict[str, int]:
 
 
 def _check_reconciliation(report: dict[str, Any]) -> None:
-    """Fail loudly (a bug, not bad input) if read != written + skipped (+ duplicates) anywhere."""
-    playlists, items = report["playlists"], report["items"]
+    """Fail loudly (a bug, not bad input) if read != used/written + skipped (+ duplicates) anywhere."""
+    files, playlists, items = report["files"], report["playlists"], report["items"]
     balances = {
+        "files": files["read"] - files["used"] - sum(files["skipped"].values()),
         "playlists": playlists["read"] - playlists["written"] - sum(playlists["skipped"].values()),
         "items": items["read"] - items["written"] - items["duplicates"] - sum(items["skipped"].values()),
     }
@@ -571,7 +599,7 @@ def _parsed_slices(files: list[Path], on_error: str, workers: int) -> Iterator[S
     if workers <= 1 or len(files) <= 1:
         yield from (parse_slice(path, on_error) for path in files)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with worker_pool(workers) as pool:
         pending: deque[Future[SliceColumns]] = deque()
         queued = iter(files)
         for path in queued:
@@ -607,7 +635,8 @@ def preprocess(
         paths = {name: stack.enter_context(atomic_path(out_dir / f"{name}.parquet")) for name in _ROWS_PER_GROUP}
         assembler = _Assembler(paths, on_error)
         bar = stack.enter_context(tqdm(total=len(files), unit="slice", disable=not progress, desc="preprocess"))
-        for part in _parsed_slices(files, on_error, workers or worker_count(PARSER_LIMIT)):
+        parts = stack.enter_context(closing(_parsed_slices(files, on_error, workers or worker_count(PARSER_LIMIT))))
+        for part in parts:
             assembler.add(part)
             bar.update()
         assembler.close()

@@ -7,13 +7,13 @@ left out, and a length counts a playlist's distinct tracks.
 
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from playlistrec.mpd import PARSER_LIMIT, list_slices, parse_slice
+from playlistrec.process import worker_pool
 from playlistrec.workers import worker_count
 
 # The real Million Playlist Dataset's statistics (its stats.txt and the challenge paper), for comparison.
@@ -74,7 +74,7 @@ def dataset_stats(folder: Path) -> dict[str, float]:
     """
     files = list_slices(folder)
     total = SliceSummary()
-    with ProcessPoolExecutor(max_workers=min(worker_count(PARSER_LIMIT), len(files))) as pool:
+    with worker_pool(min(worker_count(PARSER_LIMIT), len(files))) as pool:  # workers end with `stats` (Ctrl-C)
         for part in pool.map(summarise_slice, files):
             for name in ("tracks", "artists", "names", "titles"):
                 getattr(total, name).update(getattr(part, name))

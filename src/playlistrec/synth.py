@@ -887,7 +887,8 @@ def generate(
 ) -> dict[str, Any]:
     """Write a synthetic MPD (slices under out_dir/mpd, ground truth under out_dir/truth); return its stats.
 
-    Slices are named like the real MPD's (mpd.slice.0-999.json); `progress` shows a bar over slices.
+    Slices are named like the real MPD's (mpd.slice.0-999.json); `progress` shows a bar over slices. The
+    folder out_dir/mpd is this function's own output and is replaced whole.
     Raises RuntimeError if a typed query happens to equal a generated title (a vocabulary bug).
     """
     out_dir = Path(out_dir)
@@ -898,7 +899,7 @@ def generate(
     used_artists = np.zeros(int(catalogue.artist_offsets[-1]), dtype=bool)
     used_albums = np.zeros(int(catalogue.artist_offsets[-1]) * MAX_ALBUMS_PER_ARTIST, dtype=bool)
     names: list[str] = []
-    with atomic_path(out_dir / "mpd") as mpd_dir:
+    with atomic_path(out_dir / "mpd", replace_dir=True) as mpd_dir:  # the generate stage's declared output
         mpd_dir.mkdir()
         for start in tqdm(range(0, n_playlists, slice_size), desc="slices", unit="slice", disable=not progress):
             size = min(slice_size, n_playlists - start)
