@@ -84,17 +84,22 @@ def run_recommend(args: argparse.Namespace) -> None:
     check_query(args.title, args.seed, args.n)  # before any loading: fail fast on an empty request
     model = args.model or DEFAULT_MODEL
     service = PlaylistService.from_root(args.root, [model])
-    tracks = service.recommend(args.title, args.seed, model, args.n)
+    playlist = service.recommend(args.title, args.seed, model, args.n)
     if args.json:
         result = {
             "title": args.title,
             "seeds": args.seed,
-            "model": model,
-            "tracks": [t.to_dict() for t in tracks],
+            "model": playlist.model,
+            "fallback": playlist.fallback,
+            "tracks": [t.to_dict() for t in playlist.tracks],
         }
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return
-    rows = [[str(t.rank), t.track_name, t.artist_name, t.track_uri] for t in tracks]
+    subject = f'"{args.title}"' if args.title.strip() else "your seed tracks"
+    print(f"{playlist.model}: {len(playlist.tracks)} tracks for {subject}")
+    if playlist.fallback:
+        print(f"note: {playlist.fallback}")
+    rows = [[str(t.rank), t.track_name, t.artist_name, t.track_uri] for t in playlist.tracks]
     print(format_table(["#", "track", "artist", "uri"], rows, max_width=40))
 
 

@@ -56,6 +56,16 @@ class Track:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class Playlist:
+    """An answer as shown to a user: the model that answered, its tracks, and, when popularity filled some or
+    all of the list, why (`Recommender.explain`), so a fallback is never silent."""
+
+    model: str
+    tracks: list[Track]
+    fallback: str | None = None
+
+
 def spotify_url(track_uri: str) -> str:
     """The open.spotify.com page of a `spotify:track:<id>` URI."""
     return SPOTIFY_TRACK_URL + track_uri.rsplit(":", 1)[-1]
@@ -121,13 +131,16 @@ class PlaylistService:
             raise QueryError(f"unknown model {name!r}; choose one of: {', '.join(self.model_names)}")
         return self.models[name]
 
-    def recommend(self, title: str, seeds: Sequence[str] = (), model: str | None = None, n: int = 20) -> list[Track]:
-        """The top-n tracks for a title and seed track URIs, best first, with display metadata."""
+    def recommend(self, title: str, seeds: Sequence[str] = (), model: str | None = None, n: int = 20) -> Playlist:
+        """The top-n tracks for a title and seed track URIs, best first, with display metadata and the model's
+        note when popularity filled the list."""
         check_query(title, seeds, n)
         unknown = [uri for uri in seeds if uri not in self.tracks.index]
         if unknown:
             raise QueryError(f"unknown seed track URI: {unknown[0]} (not in the catalogue)")
-        return self.describe(self.model(model).recommend(title, list(dict.fromkeys(seeds)), n))
+        name = model or self.default_model
+        answer = self.model(name).answer(title, list(dict.fromkeys(seeds)), n)
+        return Playlist(name, self.describe(answer.uris), answer.fallback)
 
     def describe(self, uris: Sequence[str], first_rank: int = 1) -> list[Track]:
         """Display rows of catalogue URIs, ranked from `first_rank`."""
