@@ -141,6 +141,18 @@ def test_table_says_when_popularity_answered_instead_of_the_model(tmp_path, caps
     assert json.loads(out)["fallback"] == "popularity: the model reads the title only, and the query has none"
 
 
+def test_help_names_every_model_and_version_prints_it(capsys):
+    from playlistrec.recommenders.registry import MODELS
+
+    for argv in ([], ["recommend"], ["submit"]):
+        with pytest.raises(SystemExit) as done:
+            main([*argv, "--help"])
+        assert done.value.code == 0 and ", ".join(MODELS) in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert capsys.readouterr().out.startswith("playlistrec 0.")
+
+
 def test_cold_start_imports_no_heavy_modules(tmp_path):
     """`recommend` reaches its first answer (here: the missing-artefacts error) without torch or fastapi."""
     code = (

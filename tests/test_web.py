@@ -111,6 +111,16 @@ def test_search_matches_every_word_in_track_or_artist_any_case(client):
     assert names("   ") == [] and names("nothing like it") == []
 
 
+def test_search_ranks_whole_words_then_word_starts_then_the_rest():
+    names = ["Train Song", "Rainy Day", "Brain Rain", "Rain", "Drain"]
+    tracks = pd.DataFrame(
+        {"track_id": range(5), "track_uri": [uri(i) for i in range(5)], "track_name": names, "artist_name": "X"}
+    )
+    service = PlaylistService(tracks, {"popular": catalogue_order_model(tracks)})
+    assert [t.track_name for t in service.search("rain")] == ["Brain Rain", "Rain", "Rainy Day", "Train Song", "Drain"]
+    assert [t.track_name for t in service.search("rain x", limit=2)] == ["Brain Rain", "Rain"]
+
+
 @pytest.mark.parametrize(
     ("request_body", "status", "message"),
     [

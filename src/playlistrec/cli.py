@@ -19,10 +19,21 @@ from collections.abc import Sequence
 from pathlib import Path
 
 EXIT_USAGE = 2
+MODELS_MARK = "{models}"  # help text placeholder for the registry's model names
 
 
 class UsageError(Exception):
     """A mistake the user can fix; reported as one line with exit status 2, no traceback."""
+
+
+class HelpNamingModels(argparse.ArgumentParser):
+    """An argument parser whose help text names the models: the registry is imported only when help is shown,
+    so the list is always the registry's and no other command pays for the import."""
+
+    def format_help(self) -> str:
+        from playlistrec.recommenders.registry import MODELS
+
+        return super().format_help().replace(MODELS_MARK, ", ".join(MODELS))
 
 
 def _add_recommend(commands: argparse._SubParsersAction) -> None:
@@ -31,7 +42,7 @@ def _add_recommend(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("title", help='playlist title, e.g. "summer vibes" ("" with --seed for seeds only)')
     parser.add_argument("--seed", action="append", default=[], metavar="URI", help="a seed track URI (repeatable)")
     parser.add_argument("-n", type=int, default=20, help="number of tracks (default 20)")
-    parser.add_argument("--model", default=None, help="model name (default: blend)")
+    parser.add_argument("--model", default=None, help=f"one of {MODELS_MARK} (default: blend)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument("--root", type=Path, default=Path("."), help="pipeline folder (default: .)")
     parser.set_defaults(run=run_recommend)
@@ -59,7 +70,7 @@ def _add_submit(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("submit", help="write a challenge submission (500 tracks per playlist)")
     parser.add_argument("challenge", type=Path, help="a RecSys 2018 challenge_set.json")
     parser.add_argument("-o", "--out", type=Path, required=True, help="submission file (.csv, or .csv.gz)")
-    parser.add_argument("--model", default=None, help="model name (default: blend)")
+    parser.add_argument("--model", default=None, help=f"one of {MODELS_MARK} (default: blend)")
     parser.add_argument("--team", default="playlistrec", help="team name for the team_info line")
     parser.add_argument("--email", default="", help="contact email for the team_info line")
     parser.add_argument("--root", type=Path, default=Path("."), help="pipeline folder (default: .)")
@@ -68,7 +79,14 @@ def _add_submit(commands: argparse._SubParsersAction) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
-    parser = argparse.ArgumentParser(prog="playlistrec", description=__doc__.splitlines()[0])
+    from importlib.metadata import version
+
+    parser = HelpNamingModels(
+        prog="playlistrec",
+        description=__doc__.splitlines()[0],
+        epilog=f"models: {MODELS_MARK} (see `playlistrec recommend --help`)",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version('playlistrec')}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_recommend(commands)
     _add_serve(commands)
@@ -110,6 +128,7 @@ def run_serve(args: argparse.Namespace) -> None:
     from playlistrec.service import PlaylistService
     from playlistrec.web.app import create_app
 
+    print(f"playlistrec: loading models from {args.root.resolve()}...", flush=True)
     service = PlaylistService.from_root(args.root)
     service.warm_up()
     print(

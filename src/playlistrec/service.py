@@ -11,6 +11,7 @@ the loader, so `playlistrec recommend` starts quickly.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -151,7 +152,9 @@ class PlaylistService:
         ]
 
     def search(self, query: str, limit: int = 20) -> list[Track]:
-        """Tracks whose "name — artist" holds every word of `query` (any case), in catalogue order."""
+        """Tracks whose "name — artist" holds every word of `query` (any case), best matches first: every word
+        a whole word ("rain" in "Rain Dance"), then every word at a word's start ("Rainy"), then anywhere
+        ("Train"); catalogue order within each."""
         if len(query) > MAX_QUERY_CHARS:
             raise QueryError(f"search query too long: {len(query)} characters (at most {MAX_QUERY_CHARS})")
         words = query.casefold().split()
@@ -160,7 +163,14 @@ class PlaylistService:
         hits = pd.Series(True, index=self._search_text.index)
         for word in words:
             hits &= self._search_text.str.contains(word, regex=False)
-        positions = hits.to_numpy().nonzero()[0][:limit]
+        found = self._search_text[hits]
+        tier = pd.Series(2, index=found.index)
+        for pattern, level in ((r"\b{}", 1), (r"\b{}\b", 0)):
+            matches = pd.Series(True, index=found.index)
+            for word in words:
+                matches &= found.str.contains(pattern.format(re.escape(word)), regex=True)
+            tier[matches] = level
+        positions = tier.sort_values(kind="stable").index.to_numpy()[:limit]
         return [
             Track(0, uri, name, artist, spotify_url(uri))
             for uri, name, artist in self.tracks.iloc[positions].itertuples(index=False)
