@@ -77,6 +77,22 @@ def _add_submit(commands: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run_submit)
 
 
+def _add_plots(commands: argparse._SubParsersAction) -> None:
+    """`plots [--out DIR] [--rev REV ...] [--html-template FILE] [--root PATH]`."""
+    parser = commands.add_parser("plots", help="draw the pipeline's DVC plots as PNG files, offline")
+    parser.add_argument("--out", type=Path, default=Path("plots"), help="folder for <plot>.png (default: plots)")
+    parser.add_argument(
+        "--rev", action="append", default=[], metavar="REV",
+        help="a revision to draw beside the workspace, as `dvc plots diff REV` (repeatable: those revisions only)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--html-template", type=Path, metavar="FILE",
+        help="also write an HTML template for `dvc plots show --html-template FILE` that needs no internet",
+    )  # fmt: skip
+    parser.add_argument("--root", type=Path, default=Path("."), help="pipeline folder (default: .)")
+    parser.set_defaults(run=run_plots)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     from importlib.metadata import version
@@ -92,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_serve(commands)
     _add_stats(commands)
     _add_submit(commands)
+    _add_plots(commands)
     return parser
 
 
@@ -152,6 +169,20 @@ def run_submit(args: argparse.Namespace) -> None:
     except (OSError, ValueError) as error:  # unreadable or malformed challenge set, too small a catalogue
         raise UsageError(str(error)) from error
     print(f"playlistrec: wrote {count} playlists x 500 tracks ({model}) to {args.out}")
+
+
+def run_plots(args: argparse.Namespace) -> None:
+    """Render every plot of dvc.yaml to PNG (one revision, or several side by side), and the offline template."""
+    from playlistrec.plots import PlotsError, plot_specs, write_offline_template, write_pngs
+
+    try:
+        written = write_pngs(plot_specs(args.root, args.rev), args.out)
+    except PlotsError as error:
+        raise UsageError(str(error)) from error
+    print(f"playlistrec: wrote {len(written)} plots to {args.out}: {', '.join(p.name for p in written)}")
+    if args.html_template:
+        write_offline_template(args.html_template)
+        print(f"playlistrec: wrote {args.html_template}; use `dvc plots show --html-template {args.html_template}`")
 
 
 def run_stats(args: argparse.Namespace) -> None:
