@@ -108,7 +108,7 @@ function renderPlaylist(result) {
     link.href = track.url;
     link.target = "_blank";
     link.rel = "noopener noreferrer";
-    const linkCell = el("td");
+    const linkCell = el("td", undefined, "link");
     linkCell.append(link);
     row.append(el("td", String(track.rank), "rank"), el("td", track.track_name, "track"),
       el("td", track.artist_name, "artist"), linkCell);
