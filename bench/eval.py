@@ -100,7 +100,7 @@ def main() -> None:
     n_queries = int(result.by_scenario.groupby("model")["n_queries"].sum().iloc[0])
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
     print(
-        f"full eval: {wall:.1f} s wall, {cpu:.1f} s CPU, {len(result.compact)} models x {n_queries} "
+        f"full eval: {wall:.1f} s wall, {cpu:.1f} s CPU, {len(result.headline)} models x {n_queries} "
         f"scenario queries; peak RSS {peak:.1f} GiB; load average {os.getloadavg()[0]:.1f} at end"
     )
 

@@ -1,4 +1,4 @@
-"""Stage cluster: k-means sweep (elbow + coherence), the model at `k`, the misc filter, a 2-D map.
+"""Stage cluster: the k-means model at `k`, the misc filter, a 2-D map (the sweep over k is the `sweep` stage).
 
 With a ground truth (`data.truth_dir`, the synthetic default) it also reports the NMI between the clusters and
 the generator's primary themes; a truth folder that does not describe the data ends the stage with one line
@@ -15,8 +15,8 @@ from sklearn.manifold import TSNE
 from sklearn.metrics import normalized_mutual_info_score
 
 from playlistrec import paths
-from playlistrec.clustering import PlaylistClusterer, sweep
-from playlistrec.io import load_params, write_json, write_parquet
+from playlistrec.clustering import PlaylistClusterer
+from playlistrec.io import load_params, write_csv, write_json, write_parquet
 from playlistrec.process import run_stage
 from playlistrec.truth import TruthMismatchError, primary_themes
 
@@ -25,7 +25,7 @@ def theme_nmi(truth_dir: str, pids: np.ndarray, labels: np.ndarray) -> float | N
     """NMI between clusters and the generator's primary themes (None for data without a ground truth)."""
     if not truth_dir:
         return None
-    return float(normalized_mutual_info_score(primary_themes(Path(truth_dir), pids), labels))
+    return round(float(normalized_mutual_info_score(primary_themes(Path(truth_dir), pids), labels)), 4)
 
 
 def cluster_map(vectors: np.ndarray, labels: np.ndarray, sample: int, seed: int) -> pd.DataFrame:
@@ -46,7 +46,6 @@ def main() -> int:
     vectors = np.load(paths.PLAYLIST_VECTORS)
     titles = playlists["title"].tolist()
 
-    table = sweep(vectors, titles, cfg["sweep"], cfg["min_coherence"], seed, cfg["n_init"])
     model = PlaylistClusterer(k, cfg["min_coherence"], seed, cfg["n_init"]).fit(vectors, titles)
     pids = playlists["pid"].to_numpy()
     summary = model.summary()
@@ -57,10 +56,8 @@ def main() -> int:
         return 1
     write_parquet(pa.table({"pid": pids, "cluster": model.labels_, "kept": model.kept_}), paths.ASSIGNMENTS)
     write_json(summary, paths.CLUSTER_METRICS)
-    paths.CLUSTER_SWEEP.parent.mkdir(parents=True, exist_ok=True)
-    table.to_csv(paths.CLUSTER_SWEEP, index=False, float_format="%.6g")
-    pd.DataFrame([summary]).to_csv(paths.CLUSTER_CHOSEN, index=False, float_format="%.6g")
-    cluster_map(vectors, model.labels_, cfg["map_sample"], seed).to_csv(paths.CLUSTER_MAP, index=False)
+    write_csv(pd.DataFrame([{"k": k, **summary}]), paths.CLUSTER_CHOSEN, float_format="%.6g")
+    write_csv(cluster_map(vectors, model.labels_, cfg["map_sample"], seed), paths.CLUSTER_MAP)
     print(
         f"cluster: k={k}, {summary['kept_clusters']} clusters kept ({summary['kept_share']:.1%} of playlists), "
         f"mean coherence {summary['mean_coherence']:.3f}, theme NMI {summary['theme_nmi']}"

@@ -1,4 +1,7 @@
-"""Stage embed_tracks: one sentence vector per track ("name — artist"), then each playlist's mean."""
+"""Stage embed_tracks: one sentence vector per track ("name — artist"), then each playlist's mean.
+
+Both are stored rounded to `vectors.GRID`, so that another CPU's last bits rarely change a stored value.
+"""
 
 import sys
 
@@ -11,7 +14,7 @@ from playlistrec.io import load_params, write_npy
 from playlistrec.process import run_stage
 from playlistrec.recommenders.data import playlist_track_matrix
 from playlistrec.text import track_text
-from playlistrec.vectors import mean_vectors
+from playlistrec.vectors import mean_vectors, quantise
 
 
 def main() -> None:
@@ -21,14 +24,14 @@ def main() -> None:
     items = pd.read_parquet(paths.ITEMS, columns=["pid", "track_id"])
 
     texts = [track_text(n, a) for n, a in zip(tracks["track_name"], tracks["artist_name"], strict=True)]
-    track_vectors = Encoder("pretrained").encode(texts, batch_size=params["batch_size"], progress=True)
+    track_vectors = quantise(Encoder("pretrained").encode(texts, batch_size=params["batch_size"], progress=True))
 
     membership = playlist_track_matrix(
         np.searchsorted(pids, items["pid"].to_numpy()), items["track_id"].to_numpy(), len(pids), len(tracks)
     )
     track_playlists = np.asarray(membership.sum(axis=0)).ravel()
     used = (track_playlists >= params["min_track_playlists"]).astype(np.float32)
-    playlist_vectors = mean_vectors(membership.multiply(used).tocsr(), track_vectors)
+    playlist_vectors = quantise(mean_vectors(membership.multiply(used).tocsr(), track_vectors))
     write_npy(track_vectors, paths.TRACK_VECTORS)
     write_npy(playlist_vectors, paths.PLAYLIST_VECTORS)
     print(

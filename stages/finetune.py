@@ -19,10 +19,10 @@ def main() -> None:
     config = FinetuneConfig(
         **{key: cfg[key] for key in FinetuneConfig.__dataclass_fields__ if key in cfg}, seed=params["seed"]
     )
-    split = pd.read_parquet(paths.SPLIT)
-    kept = pd.read_parquet(paths.ASSIGNMENTS, columns=["pid", "kept"])
+    split = pd.read_parquet(paths.SPLIT, columns=["pid", "set"])
+    clusters = pd.read_parquet(paths.ASSIGNMENTS, columns=["pid", "cluster", "kept"])
     titles = pd.read_parquet(paths.PLAYLISTS, columns=["pid", "title"])
-    frame = split.merge(kept, on="pid").merge(titles, on="pid")
+    frame = split.merge(clusters, on="pid").merge(titles, on="pid")
     frame = frame[frame["kept"]]
     labels = {cluster: i for i, cluster in enumerate(sorted(frame["cluster"].unique()))}
     frame = frame.assign(label=frame["cluster"].map(labels))
@@ -39,7 +39,6 @@ def main() -> None:
     unseen = np.array([title not in set(train.titles) for title in val.titles])
     probes = [val.titles[i] for i in np.flatnonzero(unseen)[: cfg["probe_titles"]]]
     figures: dict = {
-        "method": config.method,
         "train_titles": len(train.titles),
         "val_titles": len(val.titles),
         "val_unseen_titles": int(unseen.sum()),

@@ -58,7 +58,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     ("models", ("playlistrec.recommenders",)),
     ("registry", ("playlistrec.recommenders.registry",)),
-    ("applications", ("playlistrec.evaluate", "playlistrec.service", "playlistrec.submission")),
+    ("applications", ("playlistrec.evaluate", "playlistrec.service", "playlistrec.submission", "playlistrec.plots")),
     ("front ends", ("playlistrec.cli", "playlistrec.web")),
 )
 

@@ -120,10 +120,44 @@ def test_seed_search_adds_a_seed_that_is_left_out_of_the_playlist(page):
     assert page.text_content("#result-heading") == "5 tracks for your seed tracks · popular"
 
 
-def test_errors_are_shown_in_the_page(page):
+def test_errors_are_shown_in_the_page_until_the_query_changes(page):
     page.click("#submit")  # no title, no seeds
     page.wait_for_selector("#status.error")
     assert page.text_content("#status") == "give a playlist title or at least one seed track"
+    page.type("#title", "r")  # the error was about the old query
+    assert page.text_content("#status") == "" and page.locator("#status.error").count() == 0
+
+
+def test_a_fallback_is_noted_under_the_heading(page):
+    page.select_option("#model", "exact_title")
+    page.fill("#title", "summer vibes")
+    page.click("#submit")
+    playlist_rows(page)
+    assert page.text_content("#result-note") == "Note: popularity: no training title matches"
+    page.fill("#title", "rainy days")
+    page.select_option("#n", "10")
+    page.click("#submit")
+    page.locator("#result-note", has_text="rank 3").wait_for()
+    assert page.text_content("#result-note") == (
+        "Note: popularity from rank 3: the model scores only 2 tracks for this query"
+    )
+
+
+def test_the_page_fits_a_phone_screen(browser, base_url):
+    """At 390 px wide (a phone) nothing scrolls sideways, the playlist table included."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(base_url)
+    page.wait_for_selector("#model option", state="attached")
+    page.fill("#title", "a rather long playlist title for a small screen")
+    page.click("#submit")
+    playlist_rows(page)
+    page_width = page.evaluate("document.documentElement.scrollWidth")
+    table = page.locator("#playlist").bounding_box()
+    assert page_width <= 390 and table["x"] >= 0 and table["x"] + table["width"] <= 390, (page_width, table)
+    if screenshot := os.environ.get("PLAYLISTREC_PHONE_SCREENSHOT"):
+        page.screenshot(path=screenshot, full_page=True)
+    context.close()
 
 
 def test_xss_probe_shows_as_text_and_runs_nothing(page):

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_web import catalogue, catalogue_order_model, uri
+from test_web import catalogue, catalogue_order_model, exact_title_model, uri
 
 from playlistrec import service
 from playlistrec.cli import main
@@ -93,6 +93,7 @@ def test_json_output_shape(root, capsys):
         "title": "summer vibes",
         "seeds": [uri(0)],
         "model": "blend",
+        "fallback": None,
         "tracks": [
             {
                 "rank": 1,
@@ -116,12 +117,41 @@ def test_table_output(root, capsys):
     status, out, _ = run(capsys, "recommend", "summer vibes", "-n", "3", "--model", "popular", "--root", str(root))
     assert status == 0
     assert out.splitlines() == [
+        'popular: 3 tracks for "summer vibes"',
         "#  track                         artist      uri",
         "-  ----------------------------  ----------  ------------------------------------",
         f"1  <img src=x onerror=alert(1)>  Mallory     {uri(0)}",
         f"2  Summer Breeze                 The Waves   {uri(1)}",
         f"3  Rainy Sunday                  Cloud & Co  {uri(2)}",
     ]
+
+
+def test_table_says_when_popularity_answered_instead_of_the_model(tmp_path, capsys, monkeypatch):
+    (tmp_path / "data" / "preprocessed").mkdir(parents=True)
+    tracks = catalogue()
+    tracks.to_parquet(tmp_path / "data" / "preprocessed" / "tracks.parquet")
+    monkeypatch.setattr(service, "pipeline_loader", lambda root, names: {"exact_title": exact_title_model(tracks)})
+    exact = ("--model", "exact_title", "--root", str(tmp_path))
+    status, out, _ = run(capsys, "recommend", "summer vibes", "-n", "2", *exact)
+    assert status == 0
+    assert out.splitlines()[:2] == [
+        'exact_title: 2 tracks for "summer vibes"',
+        "note: popularity: no training title matches",
+    ]
+    status, out, _ = run(capsys, "recommend", "", "--seed", uri(0), "--json", *exact)
+    assert json.loads(out)["fallback"] == "popularity: the model reads the title only, and the query has none"
+
+
+def test_help_names_every_model_and_version_prints_it(capsys):
+    from playlistrec.recommenders.registry import MODELS
+
+    for argv in ([], ["recommend"], ["submit"]):
+        with pytest.raises(SystemExit) as done:
+            main([*argv, "--help"])
+        assert done.value.code == 0 and ", ".join(MODELS) in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert capsys.readouterr().out.startswith("playlistrec 0.")
 
 
 def test_cold_start_imports_no_heavy_modules(tmp_path):

@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from playlistrec.recommenders.base import Recommender
 from playlistrec.recommenders.data import Catalogue, TrainSet
 from playlistrec.recommenders.popularity import PopularityRecommender
+from playlistrec.recommenders.title import ExactTitleRecommender
 from playlistrec.service import PlaylistService, QueryError
 from playlistrec.web.app import create_app
 from playlistrec.web.guard import LOCAL_HOSTS, MAX_BODY_BYTES, SECURITY_HEADERS
@@ -50,11 +51,19 @@ def catalogue_order_model(tracks: pd.DataFrame) -> Recommender:
     return PopularityRecommender().fit(TrainSet.from_frames(no_playlists, no_items, Catalogue(tracks)))
 
 
+def exact_title_model(tracks: pd.DataFrame) -> Recommender:
+    """The exact-title model fitted on one train playlist, "rainy days" holding tracks 2 and 4: any other title
+    falls back to popularity, and "rainy days" itself scores only two tracks."""
+    playlists = pd.DataFrame({"pid": [0], "title": ["rainy days"]})
+    items = pd.DataFrame({"pid": [0, 0], "track_id": [2, 4]})
+    return ExactTitleRecommender().fit(TrainSet.from_frames(playlists, items, Catalogue(tracks)))
+
+
 def fake_service() -> PlaylistService:
-    """A service with two catalogue-order models, "blend" (the default) and "popular"."""
+    """Two catalogue-order models, "popular" and "blend" (the default), and a real "exact_title"."""
     tracks = catalogue()
     model = catalogue_order_model(tracks)
-    return PlaylistService(tracks, {"popular": model, "blend": model})
+    return PlaylistService(tracks, {"popular": model, "blend": model, "exact_title": exact_title_model(tracks)})
 
 
 @pytest.fixture
@@ -63,14 +72,14 @@ def client() -> TestClient:
 
 
 def test_models_lists_names_and_default(client):
-    assert client.get("/api/models").json() == {"models": ["popular", "blend"], "default": "blend"}
+    assert client.get("/api/models").json() == {"models": ["popular", "blend", "exact_title"], "default": "blend"}
 
 
 def test_recommend_returns_ranked_tracks_with_spotify_links(client):
     response = client.post("/api/recommend", json={"title": "summer vibes", "seeds": [uri(0)], "n": 3})
     assert response.status_code == 200
     body = response.json()
-    assert body["title"] == "summer vibes" and body["model"] == "blend"
+    assert body["title"] == "summer vibes" and body["model"] == "blend" and body["fallback"] is None
     assert body["tracks"] == [
         {
             "rank": rank,
@@ -86,12 +95,33 @@ def test_recommend_returns_ranked_tracks_with_spotify_links(client):
     ]
 
 
+def test_recommend_says_when_popularity_filled_the_list(client):
+    def fallback(title: str, n: int) -> str | None:
+        body = client.post("/api/recommend", json={"title": title, "model": "exact_title", "n": n}).json()
+        assert body["model"] == "exact_title" and len(body["tracks"]) == n
+        return body["fallback"]
+
+    assert fallback("Rainy Days", 2) is None
+    assert fallback("summer vibes", 3) == "popularity: no training title matches"
+    assert fallback("rainy days", 4) == "popularity from rank 3: the model scores only 2 tracks for this query"
+
+
 def test_search_matches_every_word_in_track_or_artist_any_case(client):
     names = lambda q: [t["track_name"] for t in client.get("/api/search", params={"q": q}).json()["tracks"]]  # noqa: E731
     assert names("breeze") == ["Summer Breeze", "Breeze Again"]
     assert names("SUNDAY waves") == ["Sunday Morning"]
     assert names("img src") == [XSS_TRACK]
     assert names("   ") == [] and names("nothing like it") == []
+
+
+def test_search_ranks_whole_words_then_word_starts_then_the_rest():
+    names = ["Train Song", "Rainy Day", "Brain Rain", "Rain", "Drain"]
+    tracks = pd.DataFrame(
+        {"track_id": range(5), "track_uri": [uri(i) for i in range(5)], "track_name": names, "artist_name": "X"}
+    )
+    service = PlaylistService(tracks, {"popular": catalogue_order_model(tracks)})
+    assert [t.track_name for t in service.search("rain")] == ["Brain Rain", "Rain", "Rainy Day", "Train Song", "Drain"]
+    assert [t.track_name for t in service.search("rain x", limit=2)] == ["Brain Rain", "Rain"]
 
 
 @pytest.mark.parametrize(
@@ -108,7 +138,7 @@ def test_search_matches_every_word_in_track_or_artist_any_case(client):
         (
             {"title": "ok", "model": "nonsense"},
             400,
-            "unknown model 'nonsense'; choose one of: popular, blend",
+            "unknown model 'nonsense'; choose one of: popular, blend, exact_title",
         ),
         ({"title": "  "}, 400, "give a playlist title or at least one seed track"),
         ({"title": 5}, 422, "title: Input should be a valid string"),

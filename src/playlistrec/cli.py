@@ -19,10 +19,21 @@ from collections.abc import Sequence
 from pathlib import Path
 
 EXIT_USAGE = 2
+MODELS_MARK = "{models}"  # help text placeholder for the registry's model names
 
 
 class UsageError(Exception):
     """A mistake the user can fix; reported as one line with exit status 2, no traceback."""
+
+
+class HelpNamingModels(argparse.ArgumentParser):
+    """An argument parser whose help text names the models: the registry is imported only when help is shown,
+    so the list is always the registry's and no other command pays for the import."""
+
+    def format_help(self) -> str:
+        from playlistrec.recommenders.registry import MODELS
+
+        return super().format_help().replace(MODELS_MARK, ", ".join(MODELS))
 
 
 def _add_recommend(commands: argparse._SubParsersAction) -> None:
@@ -31,7 +42,7 @@ def _add_recommend(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("title", help='playlist title, e.g. "summer vibes" ("" with --seed for seeds only)')
     parser.add_argument("--seed", action="append", default=[], metavar="URI", help="a seed track URI (repeatable)")
     parser.add_argument("-n", type=int, default=20, help="number of tracks (default 20)")
-    parser.add_argument("--model", default=None, help="model name (default: blend)")
+    parser.add_argument("--model", default=None, help=f"one of {MODELS_MARK} (default: blend)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument("--root", type=Path, default=Path("."), help="pipeline folder (default: .)")
     parser.set_defaults(run=run_recommend)
@@ -67,21 +78,45 @@ def _add_submit(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("submit", help="write a challenge submission (500 tracks per playlist)")
     parser.add_argument("challenge", type=Path, help="a RecSys 2018 challenge_set.json")
     parser.add_argument("-o", "--out", type=Path, required=True, help="submission file (.csv, or .csv.gz)")
-    parser.add_argument("--model", default=None, help="model name (default: blend)")
+    parser.add_argument("--model", default=None, help=f"one of {MODELS_MARK} (default: blend)")
     parser.add_argument("--team", default="playlistrec", help="team name for the team_info line")
     parser.add_argument("--email", default="", help="contact email for the team_info line")
     parser.add_argument("--root", type=Path, default=Path("."), help="pipeline folder (default: .)")
     parser.set_defaults(run=run_submit)
 
 
+def _add_plots(commands: argparse._SubParsersAction) -> None:
+    """`plots [--out DIR] [--rev REV ...] [--html-template FILE] [--root PATH]`."""
+    parser = commands.add_parser("plots", help="draw the pipeline's DVC plots as PNG files, offline")
+    parser.add_argument("--out", type=Path, default=Path("plots"), help="folder for <plot>.png (default: plots)")
+    parser.add_argument(
+        "--rev", action="append", default=[], metavar="REV",
+        help="a revision to draw beside the workspace, as `dvc plots diff REV` (repeatable: those revisions only)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--html-template", type=Path, metavar="FILE",
+        help="also write an HTML template for `dvc plots show --html-template FILE` that needs no internet",
+    )  # fmt: skip
+    parser.add_argument("--root", type=Path, default=Path("."), help="pipeline folder (default: .)")
+    parser.set_defaults(run=run_plots)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
-    parser = argparse.ArgumentParser(prog="playlistrec", description=__doc__.splitlines()[0])
+    from importlib.metadata import version
+
+    parser = HelpNamingModels(
+        prog="playlistrec",
+        description=__doc__.splitlines()[0],
+        epilog=f"models: {MODELS_MARK} (see `playlistrec recommend --help`)",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version('playlistrec')}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_recommend(commands)
     _add_serve(commands)
     _add_stats(commands)
     _add_submit(commands)
+    _add_plots(commands)
     return parser
 
 
@@ -92,17 +127,22 @@ def run_recommend(args: argparse.Namespace) -> None:
     check_query(args.title, args.seed, args.n)  # before any loading: fail fast on an empty request
     model = args.model or DEFAULT_MODEL
     service = PlaylistService.from_root(args.root, [model])
-    tracks = service.recommend(args.title, args.seed, model, args.n)
+    playlist = service.recommend(args.title, args.seed, model, args.n)
     if args.json:
         result = {
             "title": args.title,
             "seeds": args.seed,
-            "model": model,
-            "tracks": [t.to_dict() for t in tracks],
+            "model": playlist.model,
+            "fallback": playlist.fallback,
+            "tracks": [t.to_dict() for t in playlist.tracks],
         }
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return
-    rows = [[str(t.rank), t.track_name, t.artist_name, t.track_uri] for t in tracks]
+    subject = f'"{args.title}"' if args.title.strip() else "your seed tracks"
+    print(f"{playlist.model}: {len(playlist.tracks)} tracks for {subject}")
+    if playlist.fallback:
+        print(f"note: {playlist.fallback}")
+    rows = [[str(t.rank), t.track_name, t.artist_name, t.track_uri] for t in playlist.tracks]
     print(format_table(["#", "track", "artist", "uri"], rows, max_width=40))
 
 
@@ -124,6 +164,7 @@ def run_serve(args: argparse.Namespace) -> None:
     except ServeError as error:
         raise UsageError(str(error)) from error
     with sock:
+        print(f"playlistrec: loading models from {args.root.resolve()}...", flush=True)
         service = PlaylistService.from_root(args.root)
         service.warm_up()
         port = sock.getsockname()[1]
@@ -144,6 +185,20 @@ def run_submit(args: argparse.Namespace) -> None:
     except (OSError, ValueError) as error:
         raise UsageError(str(error)) from error
     print(f"playlistrec: wrote {count} playlists x 500 tracks ({model}) to {args.out}")
+
+
+def run_plots(args: argparse.Namespace) -> None:
+    """Render every plot of dvc.yaml to PNG (one revision, or several side by side), and the offline template."""
+    from playlistrec.plots import PlotsError, plot_specs, write_offline_template, write_pngs
+
+    try:
+        written = write_pngs(plot_specs(args.root, args.rev), args.out)
+    except PlotsError as error:
+        raise UsageError(str(error)) from error
+    print(f"playlistrec: wrote {len(written)} plots to {args.out}: {', '.join(p.name for p in written)}")
+    if args.html_template:
+        write_offline_template(args.html_template)
+        print(f"playlistrec: wrote {args.html_template}; use `dvc plots show --html-template {args.html_template}`")
 
 
 def run_stats(args: argparse.Namespace) -> None:

@@ -53,15 +53,18 @@ class PlaylistClusterer:
         return self
 
     def summary(self) -> dict[str, float]:
-        """Headline figures of a fitted model: inertia, mean and size-weighted coherence, kept shares."""
+        """Headline figures of a fitted model: inertia, mean and size-weighted coherence, kept shares.
+
+        Rounded (inertia to 5 significant digits, shares to 4 decimals) so that the last bits of the floats,
+        which differ between CPUs, do not show as changed metrics. `k` itself is a param, not a figure.
+        """
         sizes = np.bincount(self.labels_, minlength=self.k)
         return {
-            "k": self.k,
-            "inertia": self.inertia_,
-            "mean_coherence": float(self.coherence_.mean()),
-            "weighted_coherence": float((self.coherence_ * sizes).sum() / sizes.sum()),
+            "inertia": float(f"{self.inertia_:.5g}"),
+            "mean_coherence": round(float(self.coherence_.mean()), 4),
+            "weighted_coherence": round(float((self.coherence_ * sizes).sum() / sizes.sum()), 4),
             "kept_clusters": int(self.kept_clusters_.sum()),
-            "kept_share": float(self.kept_.mean()),
+            "kept_share": round(float(self.kept_.mean()), 4),
         }
 
 
@@ -77,7 +80,7 @@ def sweep(
     from tqdm.auto import tqdm
 
     rows = [
-        PlaylistClusterer(k, min_coherence, seed, n_init).fit(vectors, titles).summary()
+        {"k": k, **PlaylistClusterer(k, min_coherence, seed, n_init).fit(vectors, titles).summary()}
         for k in tqdm(sorted(ks), desc="k-means sweep", unit="k")
     ]
     return pd.DataFrame(rows)

@@ -9,7 +9,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
@@ -17,6 +17,9 @@ import pyarrow.parquet as pq
 import yaml
 
 from playlistrec.process import process_tag
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # Written into every temporary folder `atomic_path` makes, with the owner's `process_tag`: only a folder
 # holding it, whose owner is gone, is ever cleaned up as a leftover.
@@ -95,6 +98,12 @@ def write_npy(array: np.ndarray, path: str | Path) -> None:
     """Write a NumPy array atomically (the .npy format is byte-deterministic for equal arrays)."""
     with atomic_path(path) as tmp, open(tmp, "wb") as handle:
         np.save(handle, np.ascontiguousarray(array))
+
+
+def write_csv(frame: pd.DataFrame, path: str | Path, float_format: str | None = None) -> None:
+    """Write a table atomically as CSV without its index (plot data), floats as `float_format` says."""
+    with atomic_path(path) as tmp:
+        frame.to_csv(tmp, index=False, float_format=float_format)
 
 
 def write_json(data: Any, path: str | Path) -> None:

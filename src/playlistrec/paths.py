@@ -28,10 +28,12 @@ EMBEDDINGS = Path("data/embeddings")
 TRACK_VECTORS = EMBEDDINGS / "track_vectors.npy"
 PLAYLIST_VECTORS = EMBEDDINGS / "playlist_vectors.npy"
 
+# sweep
+CLUSTER_SWEEP = Path("metrics/plots/cluster_sweep.csv")
+
 # cluster
 ASSIGNMENTS = Path("data/clusters/assignments.parquet")
 CLUSTER_METRICS = Path("metrics/cluster.json")
-CLUSTER_SWEEP = Path("metrics/plots/cluster_sweep.csv")
 CLUSTER_CHOSEN = Path("metrics/plots/cluster_chosen.csv")
 CLUSTER_MAP = Path("metrics/plots/cluster_map.csv")
 

@@ -11,6 +11,7 @@ the loader, so `playlistrec recommend` starts quickly.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -65,6 +66,16 @@ def echo(value: object) -> str:
     included, can be encoded) and cut to `ECHO_CHARS` characters."""
     text = ascii(value)
     return text if len(text) <= ECHO_CHARS else text[: ECHO_CHARS - 3] + "..."
+
+
+@dataclass(frozen=True)
+class Playlist:
+    """An answer as shown to a user: the model that answered, its tracks, and, when popularity filled some or
+    all of the list, why (`Recommender.explain`), so a fallback is never silent."""
+
+    model: str
+    tracks: list[Track]
+    fallback: str | None = None
 
 
 def spotify_url(track_uri: str) -> str:
@@ -133,13 +144,16 @@ class PlaylistService:
             raise QueryError(f"unknown model {echo(name)}; choose one of: {', '.join(self.model_names)}")
         return self.models[name]
 
-    def recommend(self, title: str, seeds: Sequence[str] = (), model: str | None = None, n: int = 20) -> list[Track]:
-        """The top-n tracks for a title and seed track URIs, best first, with display metadata."""
+    def recommend(self, title: str, seeds: Sequence[str] = (), model: str | None = None, n: int = 20) -> Playlist:
+        """The top-n tracks for a title and seed track URIs, best first, with display metadata and the model's
+        note when popularity filled the list."""
         check_query(title, seeds, n)
         unknown = [uri for uri in seeds if uri not in self.tracks.index]
         if unknown:
             raise QueryError(f"unknown seed track URI: {echo(unknown[0])} (not in the catalogue)")
-        return self.describe(self.model(model).recommend(title, list(dict.fromkeys(seeds)), n))
+        name = model or self.default_model
+        answer = self.model(name).answer(title, list(dict.fromkeys(seeds)), n)
+        return Playlist(name, self.describe(answer.uris), answer.fallback)
 
     def describe(self, uris: Sequence[str], first_rank: int = 1) -> list[Track]:
         """Display rows of catalogue URIs, ranked from `first_rank`."""
@@ -150,7 +164,9 @@ class PlaylistService:
         ]
 
     def search(self, query: str, limit: int = 20) -> list[Track]:
-        """Tracks whose "name — artist" holds every word of `query` (any case), in catalogue order.
+        """Tracks whose "name — artist" holds every word of `query` (any case), best matches first: every word
+        a whole word ("rain" in "Rain Dance"), then every word at a word's start ("Rainy"), then anywhere
+        ("Train"); catalogue order within each.
 
         A query is at most `MAX_QUERY_CHARS` characters and `MAX_QUERY_WORDS` words (each word costs a pass).
         """
@@ -165,7 +181,14 @@ class PlaylistService:
         hits = pd.Series(True, index=self._search_text.index)
         for word in words:
             hits &= self._search_text.str.contains(word, regex=False)
-        positions = hits.to_numpy().nonzero()[0][:limit]
+        found = self._search_text[hits]
+        tier = pd.Series(2, index=found.index)
+        for pattern, level in ((r"\b{}", 1), (r"\b{}\b", 0)):
+            matches = pd.Series(True, index=found.index)
+            for word in words:
+                matches &= found.str.contains(pattern.format(re.escape(word)), regex=True)
+            tier[matches] = level
+        positions = tier.sort_values(kind="stable").index.to_numpy()[:limit]
         return [
             Track(0, uri, name, artist, spotify_url(uri))
             for uri, name, artist in self.tracks.iloc[positions].itertuples(index=False)

@@ -15,23 +15,25 @@ def test_evaluation_writes_every_output(tmp_path, toy_encoder):
     toy_pipeline.write_artefacts(tmp_path, typed=True)
     result = run_evaluation(tmp_path, toy_pipeline.HYPER, toy_pipeline.settings(typed=True))
     write_outputs(result, tmp_path)
-    compact = json.loads((tmp_path / "metrics" / "eval.json").read_text())
-    assert compact.pop("llm") == {
-        "status": "skipped",
-        "reason": "no eval.llm.gguf_path or eval.llm.endpoint configured",
-    }
-    assert set(compact) == set(MODELS)
-    title_only = {m: compact[m]["scenario"]["title_only"] for m in compact}
-    assert title_only["title_finetuned"]["ndcg"] > title_only["popular"]["ndcg"]
-    assert compact["exact_title"]["bucket"]["unseen"]["ndcg"] < compact["title_finetuned"]["bucket"]["unseen"]["ndcg"]
-    for model in compact.values():
-        assert set(model["overall"]) == {"ndcg", "r_precision", "clicks"}
-        assert all(0 <= v["ndcg"] <= 1 and 0 <= v["clicks"] <= 51 for v in model["scenario"].values())
-    assert compact["title_pretrained"]["typed"]["theme_precision@10"] == 1.0  # synonyms hit their theme
-    assert compact["popular"]["overall"] and "typed" not in compact["popular"]
-    assert "typed" not in compact["blend"]  # typed queries compare the title models only
+    headline = json.loads((tmp_path / "metrics" / "eval.json").read_text())
+    assert headline.pop("llm") == {"status": "skipped"}
+    assert set(headline) == set(MODELS)
+    title_models = {"exact_title", "report", "title_pretrained", "title_finetuned"}
+    for model, figures in headline.items():
+        extra = {"tail_ndcg", "unseen_ndcg", "typed_ndcg"} if model in title_models else set()
+        assert set(figures) == {"ndcg", "r_precision", "clicks"} | extra, model
+        assert 0 <= figures["ndcg"] <= 1 and 0 <= figures["clicks"] <= 51
+    assert headline["exact_title"]["unseen_ndcg"] < headline["title_finetuned"]["unseen_ndcg"]
     detail = json.loads((tmp_path / "metrics" / "eval_detail.json").read_text())
+    assert detail["llm"]["reason"] == "no eval.llm.gguf_path or eval.llm.endpoint configured"
+    title_only = {m: detail[m]["scenario"]["title_only"]["all"] for m in MODELS}
+    assert title_only["title_finetuned"]["ndcg"] > title_only["popular"]["ndcg"]
     assert set(detail["blend"]["scenario"]["title_only"]) == {"all", "torso", "tail", "unseen"}
+    unseen = detail["title_finetuned"]["scenario"]["title_only"]["unseen"]
+    assert unseen["ndcg"] == headline["title_finetuned"]["unseen_ndcg"]
+    assert detail["title_pretrained"]["typed"]["all"]["theme_precision@10"] == 1.0  # synonyms hit their theme
+    assert set(detail["title_pretrained"]["typed"]) == {"all", "synonym"}
+    assert "typed" not in detail["popular"] and "typed" not in detail["blend"]  # the title models only
     by_scenario = pd.read_csv(tmp_path / "metrics" / "plots" / "eval_by_scenario.csv")
     assert {"model", "scenario", "ndcg", "r_precision", "clicks", "recall@66", "n_queries"} <= set(by_scenario)
     assert (by_scenario.loc[by_scenario["scenario"] == "title_only", "n_queries"] == 4).all()
@@ -46,7 +48,8 @@ def test_evaluation_writes_every_output(tmp_path, toy_encoder):
 def test_evaluation_without_a_ground_truth_has_no_typed_queries(tmp_path, toy_encoder):
     toy_pipeline.write_artefacts(tmp_path, typed=False)
     result = run_evaluation(tmp_path, toy_pipeline.HYPER, toy_pipeline.settings(typed=False))
-    assert not any("typed" in metrics for metrics in result.compact.values())
+    assert not any("typed_ndcg" in figures for figures in result.headline.values())
+    assert not any("typed" in figures for figures in result.detail.values())
 
 
 def test_a_truth_that_does_not_describe_the_data_is_refused(tmp_path, toy_encoder):

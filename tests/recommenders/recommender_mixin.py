@@ -107,3 +107,24 @@ class RecommenderBaseTestMixin:
         assert len(set(uris)) == 4 and toy.uri(0) not in uris
         with pytest.raises(UnknownTrackError, match="spotify:track:nope"):
             model.recommend("rock", [toy.uri(0), "spotify:track:nope"])
+
+    def test_explain_says_when_popularity_filled_the_list(self):
+        """Per query: None, or one line starting "popularity" exactly when some listed track has no positive score."""
+        model, batch = self.fitted(), contract_batch()
+        recs = model.recommend_batch(batch, 6)
+        notes = model.explain(batch, recs)
+        scores = dense(model.score(batch))
+        assert len(notes) == len(batch)
+        for row, note in enumerate(notes):
+            own = (scores[row, recs[row]] > 0).all()
+            reads_something = model.uses_title or model.uses_seeds
+            assert (note is None) == (own or not reads_something), (row, note)
+            assert note is None or (note.startswith("popularity") and "\n" not in note)
+
+    def test_answer_is_recommend_with_its_note(self):
+        model = self.fitted()
+        for title, seeds in (("Rock!", [toy.uri(0)]), ("", [toy.uri(4)]), ("no such title", [])):
+            answer = model.answer(title, seeds, n=4)
+            assert answer.uris == model.recommend(title, seeds, n=4)
+            queries = toy.queries([title.lower().strip("!")], [model.catalogue_.ids(seeds).tolist()])
+            assert answer.fallback == model.explain(queries, model.recommend_batch(queries, 4))[0]

@@ -56,3 +56,11 @@ def test_blend_title_depth_cuts_the_title_part_and_needs_a_title_model(train):
     )
     with pytest.raises(ValueError, match="ignores seeds"):
         BlendRecommender(CooccurrenceRecommender())
+
+
+def test_blend_names_both_parts_when_neither_scores(train):
+    model = BlendRecommender(TitleRecommender(toy.TOY, top_m=2)).fit(train)
+    assert model.answer("", [toy.uri(8)], n=2).fallback == (
+        "popularity: the model reads the title only, and the query has none; "
+        "none of the seed tracks is in a training playlist"
+    )

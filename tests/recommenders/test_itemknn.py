@@ -57,3 +57,12 @@ def test_item_item_uses_an_even_spread_of_at_most_max_seeds(train):
     np.testing.assert_allclose(
         capped.score(toy.queries([""], [[5, 4, 1, 0]])).toarray()[0], exact_item_item(train, [0, 4], 0.9), rtol=1e-5
     )
+
+
+def test_item_item_says_why_it_has_nothing(train):
+    model = CooccurrenceRecommender().fit(train)
+    assert model.answer("", [toy.uri(0)], n=2).fallback is None
+    assert model.answer("rock", n=2).fallback == "popularity: the model reads seed tracks only, and the query has none"
+    assert model.answer("", [toy.uri(8)], n=2).fallback == (
+        "popularity: none of the seed tracks is in a training playlist"
+    )

@@ -16,3 +16,7 @@ def test_popularity_orders_by_train_count_then_id(train):
     recs = PopularityRecommender().fit(train).recommend_batch(toy.queries(["rock"]), 9)
     assert recs.tolist() == [[0, 5, 1, 2, 4, 6, 3, 7, 8]]
     assert recs.dtype == np.int32
+
+
+def test_popularity_is_the_model_itself_not_a_fallback(train):
+    assert PopularityRecommender().fit(train).answer("anything", n=3).fallback is None

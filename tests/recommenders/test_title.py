@@ -66,3 +66,14 @@ def test_title_vectors_enter_at_fit_by_encoder_name(train):
     assert model.fit(train).title_vectors_ is train.title_vectors[toy.TOY]
     with pytest.raises(ValueError, match="no title vectors by encoder 'finetuned' \\(has: toy\\)"):
         TitleRecommender("finetuned").fit(train)
+
+
+def test_a_title_model_says_when_it_falls_back_to_popularity(train):
+    exact = ExactTitleRecommender().fit(train)
+    assert exact.answer("rock", n=3).fallback is None
+    assert exact.answer("unseen title", n=3).fallback == "popularity: no training title matches"
+    assert exact.answer("rock", n=6).fallback == (
+        "popularity from rank 5: the model scores only 4 tracks for this query"
+    )
+    only_seeds = TitleRecommender(toy.TOY).fit(train).answer("", [toy.uri(0)], n=3)
+    assert only_seeds.fallback == "popularity: the model reads the title only, and the query has none"

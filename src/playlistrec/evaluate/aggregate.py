@@ -23,8 +23,8 @@ from playlistrec.recommenders.data import Queries
 from playlistrec.scenarios import SCENARIOS, ScenarioQueries
 from playlistrec.workers import worker_count
 
-HEADLINE = ("ndcg", "r_precision", "clicks")
-BUCKET_HEADLINE = ("ndcg", "recall@10")
+HEADLINE = ("ndcg", "r_precision", "clicks")  # every model's overall figures in metrics/eval.json
+TITLE_BUCKETS = ("tail", "unseen")  # a title model's title-only NDCG on these buckets is in eval.json too
 
 
 def title_buckets(titles: Sequence[str], counts: pd.DataFrame) -> np.ndarray:
@@ -87,22 +87,22 @@ def _means(frame: pd.DataFrame, keys: list[str], columns: Sequence[str]) -> pd.D
 
 
 def summarise(per_query: pd.DataFrame) -> tuple[dict, dict, pd.DataFrame, pd.DataFrame]:
-    """(compact metrics, full breakdown, by-scenario table, by-bucket table) from per-query metrics."""
+    """(headline metrics, full breakdown, by-scenario table, by-bucket table) from per-query metrics.
+
+    The headline is each model's overall `HEADLINE` figures (metrics/eval.json, a few dozen numbers that
+    `dvc exp show` can list); the breakdown every metric overall, per scenario and per scenario and bucket
+    (metrics/eval_detail.json).
+    """
     metric_cols = [c for c in per_query.columns if c not in ("model", "scenario", "pid", "bucket")]
     by_scenario = _means(per_query, ["model", "scenario"], metric_cols)
     by_bucket = _means(per_query, ["model", "scenario", "bucket"], metric_cols)
     overall = by_scenario.groupby("model", sort=False)[metric_cols].mean().round(4)
-    compact: dict[str, Any] = {}
+    headline: dict[str, Any] = {}
     detail: dict[str, Any] = {}
     for model in by_scenario["model"].unique():
         scen = by_scenario[by_scenario["model"] == model].set_index("scenario")
         buck = by_bucket[by_bucket["model"] == model]
-        title_only = buck[buck["scenario"] == SCENARIOS[0].name].set_index("bucket")
-        compact[model] = {
-            "overall": overall.loc[model, list(HEADLINE)].to_dict(),
-            "scenario": scen[list(HEADLINE)].to_dict(orient="index"),
-            "bucket": title_only[list(BUCKET_HEADLINE)].to_dict(orient="index"),
-        }
+        headline[model] = overall.loc[model, list(HEADLINE)].to_dict()
         detail[model] = {
             "overall": overall.loc[model].to_dict(),
             "scenario": {
@@ -111,4 +111,10 @@ def summarise(per_query: pd.DataFrame) -> tuple[dict, dict, pd.DataFrame, pd.Dat
                 for name in scen.index
             },
         }  # fmt: skip
-    return compact, detail, by_scenario, by_bucket
+    return headline, detail, by_scenario, by_bucket
+
+
+def title_headline(detail: dict[str, Any], model: str) -> dict[str, float]:
+    """A title model's extra headline figures: title-only NDCG on the `TITLE_BUCKETS` (e.g. "tail_ndcg")."""
+    title_only = detail[model]["scenario"][SCENARIOS[0].name]
+    return {f"{bucket}_ndcg": title_only[bucket]["ndcg"] for bucket in TITLE_BUCKETS if bucket in title_only}

@@ -16,11 +16,11 @@ import pandas as pd
 
 from playlistrec import paths
 from playlistrec.artefacts import load_pipeline
-from playlistrec.evaluate.aggregate import evaluate_models, summarise, title_buckets
+from playlistrec.evaluate.aggregate import evaluate_models, summarise, title_buckets, title_headline
 from playlistrec.evaluate.llm_baseline import LLMSettings, llm_baseline
 from playlistrec.evaluate.qualitative import QUALITATIVE_TITLES, qualitative_report
 from playlistrec.evaluate.typed import typed_query_metrics
-from playlistrec.io import atomic_path, write_json
+from playlistrec.io import atomic_path, write_csv, write_json
 from playlistrec.recommenders.registry import MODELS, make_models
 from playlistrec.scenarios import build_scenarios
 from playlistrec.truth import check_describes, track_themes, typed_queries
@@ -40,14 +40,14 @@ class EvalSettings:
 
 @dataclass
 class EvaluationResult:
-    """Everything the evaluate stage writes."""
+    """Everything the evaluate stage writes: `headline` is metrics/eval.json, `detail` eval_detail.json."""
 
-    compact: dict
+    headline: dict
     detail: dict
     by_scenario: pd.DataFrame
     by_bucket: pd.DataFrame
     qualitative: str
-    llm: dict  # the "llm" entry of metrics/eval.json (see `llm_baseline`)
+    llm: dict  # the LLM baseline's record (see `llm_baseline`): its headline in eval.json, all of it in the detail
 
 
 def run_evaluation(
@@ -67,9 +67,11 @@ def run_evaluation(
     buckets = [title_buckets(s.titles, data.titles) for s in scenarios]
     track_artist = data.catalogue.tracks["artist_id"].to_numpy()
     per_query = evaluate_models(fitted, scenarios, buckets, track_artist, n, cutoffs)
-    compact, detail, by_scenario, by_bucket = summarise(per_query)
+    headline, detail, by_scenario, by_bucket = summarise(per_query)
     # The title models: those reading the title and not the seeds (typed queries and the report compare them).
     title_models = {k: v for k, v in fitted.items() if v.uses_title and not v.uses_seeds}
+    for model in title_models:
+        headline[model].update(title_headline(detail, model))
     if settings.truth_dir:
         truth_dir = root / settings.truth_dir
         check_describes(truth_dir, data.playlists["pid"].to_numpy())
@@ -79,21 +81,27 @@ def run_evaluation(
         )
         for model, group in per_typed.groupby("model", sort=False):
             metric_cols = [c for c in group.columns if c not in ("model", "kind")]
-            compact[model]["typed"] = group[metric_cols].mean().round(4).to_dict()
-            detail[model]["typed"] = group.groupby("kind")[metric_cols].mean().round(4).to_dict(orient="index")
+            means = group[metric_cols].mean().round(4)
+            headline[model]["typed_ndcg"] = means["ndcg"]
+            by_kind = group.groupby("kind")[metric_cols].mean().round(4).to_dict(orient="index")
+            detail[model]["typed"] = {"all": means.to_dict(), **by_kind}
     qualitative = qualitative_report(title_models, QUALITATIVE_TITLES, data.titles)
     # scenarios[0] is title_only
     llm = llm_baseline(settings.llm, root, train, scenarios[0], fitted, data.titles, n, cutoffs, settings.seed)
-    return EvaluationResult(compact, detail, by_scenario, by_bucket, qualitative, llm)
+    return EvaluationResult(headline, detail, by_scenario, by_bucket, qualitative, llm)
+
+
+def llm_headline(record: dict[str, Any]) -> dict[str, Any]:
+    """The LLM baseline in metrics/eval.json: its status and, when it ran, its own headline figures on the sample."""
+    return {"status": record["status"], **record.get("models", {}).get("llm", {})}
 
 
 def write_outputs(result: EvaluationResult, root: Path = Path(".")) -> None:
     """Write metrics/eval.json, metrics/eval_detail.json, the two plot tables and reports/qualitative.md."""
-    write_json({**result.compact, "llm": result.llm}, root / paths.EVAL_METRICS)
-    write_json(result.detail, root / paths.EVAL_DETAIL)
-    for path, table in ((paths.EVAL_BY_SCENARIO, result.by_scenario), (paths.EVAL_BY_BUCKET, result.by_bucket)):
-        with atomic_path(root / path) as tmp:
-            table.to_csv(tmp, index=False)
+    write_json({**result.headline, "llm": llm_headline(result.llm)}, root / paths.EVAL_METRICS)
+    write_json({**result.detail, "llm": result.llm}, root / paths.EVAL_DETAIL)
+    write_csv(result.by_scenario, root / paths.EVAL_BY_SCENARIO)
+    write_csv(result.by_bucket, root / paths.EVAL_BY_BUCKET)
     with atomic_path(root / paths.QUALITATIVE) as tmp:
         tmp.write_text(result.qualitative, encoding="utf-8")
 
@@ -101,8 +109,7 @@ def write_outputs(result: EvaluationResult, root: Path = Path(".")) -> None:
 def summary_line(result: EvaluationResult) -> str:
     """One line: overall NDCG, R-precision and clicks of every model."""
     parts = [
-        f"{model} ndcg {m['overall']['ndcg']:.3f} rprec {m['overall']['r_precision']:.3f} "
-        f"clicks {m['overall']['clicks']:.2f}"
-        for model, m in result.compact.items()
+        f"{model} ndcg {m['ndcg']:.3f} rprec {m['r_precision']:.3f} clicks {m['clicks']:.2f}"
+        for model, m in result.headline.items()
     ]
     return "eval: " + "; ".join(parts)

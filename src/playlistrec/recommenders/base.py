@@ -9,6 +9,11 @@ track, padded with -1 only when the catalogue has fewer than n other tracks.
 A model only computes a sparse float32 score row per query with matrix products (no Python loop over queries
 or tracks); `recommend_batch` takes the queries in chunks, in title order, scores them in threads and ranks
 them with `ranking.top_n` (popularity fills every list and breaks ties).
+
+A list filled by popularity is not silent: `explain(queries, recs)` says, per query, when the returned
+tracks are not all the model's own and why ("popularity: no training title matches"), and `answer` gives
+the front ends a list with its note. The default works for every model from its `score` and the
+`uses_title`/`uses_seeds` flags; a model names its own reasons by overriding `unscored_reason`.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
@@ -23,7 +29,7 @@ import scipy.sparse as sp
 from tqdm.auto import tqdm
 
 from playlistrec.recommenders.data import Queries, TrainSet
-from playlistrec.recommenders.ranking import first_kept, top_n
+from playlistrec.recommenders.ranking import first_kept, row_membership, top_n
 from playlistrec.text import normalise_title
 from playlistrec.workers import worker_count
 
@@ -32,6 +38,14 @@ if TYPE_CHECKING:
 
 DEFAULT_CHUNK = 256
 DROP_CHUNK = 8192  # queries per step when seeds are dropped from their title's ranked list
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One query's list (track URIs, best first) and, when popularity filled some or all of it, why (one line)."""
+
+    uris: list[str]
+    fallback: str | None = None
 
 
 class Recommender(ABC):
@@ -117,8 +131,48 @@ class Recommender(ABC):
                 pass
         return out
 
+    def _one_query(self, title: str, seed_uris: Sequence[str]) -> Queries:
+        """A batch of one query from a raw title and seed URIs (unknown URI -> UnknownTrackError)."""
+        return Queries.from_lists([normalise_title(title)], [self.catalogue_.ids(seed_uris)], len(self.catalogue_))
+
     def recommend(self, title: str = "", seed_uris: Sequence[str] = (), n: int = 10) -> list[str]:
         """Top-n track URIs for one raw title and seed URIs (unknown URI -> UnknownTrackError)."""
-        seeds = self.catalogue_.ids(seed_uris)
-        queries = Queries.from_lists([normalise_title(title)], [seeds], len(self.catalogue_))
-        return self.catalogue_.uris(self.recommend_batch(queries, n)[0])
+        return self.catalogue_.uris(self.recommend_batch(self._one_query(title, seed_uris), n)[0])
+
+    def answer(self, title: str = "", seed_uris: Sequence[str] = (), n: int = 10) -> Answer:
+        """`recommend`'s list with `explain`'s note: what the front ends show."""
+        queries = self._one_query(title, seed_uris)
+        recs = self.recommend_batch(queries, n)
+        return Answer(self.catalogue_.uris(recs[0]), self.explain(queries, recs)[0])
+
+    def explain(self, queries: Queries, recs: np.ndarray) -> list[str | None]:
+        """Per query, None when the model's own scores ranked every track of its list `recs[q]`; else one line
+        saying popularity filled the list, from where, and why (`unscored_reason`).
+
+        A model reading neither title nor seeds (popularity itself) never falls back. The model's own tracks
+        are those with a positive score: `top_n` ranks every other track by popularity after them.
+        """
+        if not (self.uses_title or self.uses_seeds):
+            return [None] * len(queries)
+        self._prepare(queries)
+        scores = sp.csr_matrix(self.score(queries), dtype=np.float32)
+        scores.data[scores.data < 0] = 0
+        scores.eliminate_zeros()
+        own = row_membership(recs, scores).sum(axis=1)
+        notes: list[str | None] = []
+        for row, (mine, listed) in enumerate(zip(own.tolist(), (recs >= 0).sum(axis=1).tolist(), strict=True)):
+            if mine >= listed:
+                notes.append(None)
+            elif mine == 0:
+                notes.append(f"popularity: {self.unscored_reason(queries, row)}")
+            else:
+                notes.append(f"popularity from rank {mine + 1}: the model scores only {mine} tracks for this query")
+        return notes
+
+    def unscored_reason(self, queries: Queries, row: int) -> str:
+        """Why the model scores no track for query `row` (a model may name its own reasons)."""
+        if self.uses_title and not self.uses_seeds and not queries.titles[row]:
+            return "the model reads the title only, and the query has none"
+        if self.uses_seeds and not self.uses_title and not queries.n_seeds[row]:
+            return "the model reads seed tracks only, and the query has none"
+        return "the model has nothing for this query"

@@ -44,6 +44,10 @@ class BlendRecommender(Recommender):
         """The seed part's shared work."""
         self.seeds._prepare(queries)
 
+    def unscored_reason(self, queries: Queries, row: int) -> str:
+        """Neither part scored a track: both parts' reasons."""
+        return "; ".join(part.unscored_reason(queries, row) for part in (self.title, self.seeds))
+
     def score(self, queries: Queries) -> sp.csr_matrix:
         """lambda * title + (1 - lambda) * seeds, per query (mixed in float64, returned as float32)."""
         n_seeds = queries.n_seeds

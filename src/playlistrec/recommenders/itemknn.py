@@ -111,6 +111,12 @@ class CooccurrenceRecommender(Recommender):
         """Compute the neighbour lists of every seed the batch will use, before its chunks run."""
         self.neighbours_.compute(spread_sample(queries.seeds, self.max_seeds).indices)
 
+    def unscored_reason(self, queries: Queries, row: int) -> str:
+        """Seeds that no training playlist holds have no neighbours."""
+        if queries.n_seeds[row]:
+            return "none of the seed tracks is in a training playlist"
+        return super().unscored_reason(queries, row)
+
     def score(self, queries: Queries) -> sp.csr_matrix:
         """(Q D^-alpha) sim over at most `max_seeds` seeds per query, sparse."""
         seeds = spread_sample(queries.seeds, self.max_seeds)

@@ -78,6 +78,10 @@ class ExactTitleRecommender(_TitleVoteRecommender):
             shape=(len(queries), len(self.titles_)),
         )
 
+    def unscored_reason(self, queries: Queries, row: int) -> str:
+        """A title no training playlist has (normalised) is the usual reason."""
+        return "no training title matches" if queries.titles[row] else super().unscored_reason(queries, row)
+
 
 class _EmbeddingTitleRecommender(_TitleVoteRecommender):
     """A title model over embedded unique train titles; cosine = dot product of unit vectors.

@@ -28,6 +28,11 @@ function setStatus(text, isError) {
   status.classList.toggle("error", Boolean(isError));
 }
 
+/** An error is about the query that caused it: once the user edits the query, it is stale and goes. */
+function clearStaleError() {
+  if ($("status").classList.contains("error")) setStatus("");
+}
+
 /** Fill the model menu from GET /api/models, selecting the default. */
 async function loadModels() {
   const { models, default: preferred } = await api("/api/models");
@@ -49,7 +54,7 @@ function renderSeeds() {
     const remove = el("button", "×", "remove");
     remove.type = "button";
     remove.title = "remove this seed";
-    remove.addEventListener("click", () => { seeds.delete(uri); renderSeeds(); });
+    remove.addEventListener("click", () => { seeds.delete(uri); renderSeeds(); clearStaleError(); });
     chip.append(remove);
     list.append(chip);
   }
@@ -67,6 +72,7 @@ function renderSearch(tracks) {
     button.addEventListener("click", () => {
       seeds.set(track.track_uri, `${track.track_name} — ${track.artist_name}`);
       renderSeeds();
+      clearStaleError();
       list.hidden = true;
       $("seed-search").value = "";
     });
@@ -102,7 +108,7 @@ function renderPlaylist(result) {
     link.href = track.url;
     link.target = "_blank";
     link.rel = "noopener noreferrer";
-    const linkCell = el("td");
+    const linkCell = el("td", undefined, "link");
     linkCell.append(link);
     row.append(el("td", String(track.rank), "rank"), el("td", track.track_name, "track"),
       el("td", track.artist_name, "artist"), linkCell);
@@ -110,6 +116,9 @@ function renderPlaylist(result) {
   }
   const heading = result.title ? `“${result.title}”` : "your seed tracks";
   $("result-heading").textContent = `${result.tracks.length} tracks for ${heading} · ${result.model}`;
+  // When popularity filled the list, say so and why (e.g. "popularity: no training title matches").
+  $("result-note").textContent = result.fallback ? `Note: ${result.fallback}` : "";
+  $("result-note").hidden = !result.fallback;
   $("result").hidden = false;
 }
 
@@ -139,6 +148,8 @@ async function onSubmit(event) {
 
 document.addEventListener("DOMContentLoaded", () => {
   $("query").addEventListener("submit", onSubmit);
+  $("query").addEventListener("input", clearStaleError); // typing, and a changed menu, clear an old error
+  $("query").addEventListener("change", clearStaleError);
   $("seed-search").addEventListener("input", onSearchInput);
   // A click anywhere outside the search box closes its results.
   document.addEventListener("click", (event) => {

@@ -142,9 +142,13 @@ def create_app(service: PlaylistService, hosts: Iterable[str] = LOCAL_HOSTS) -> 
 
     @app.post("/api/recommend", responses=ERRORS)
     def recommend(body: RecommendRequest) -> dict[str, object]:
-        """The playlist for a title and seeds."""
-        tracks = service.recommend(body.title, body.seeds, body.model, body.n)
-        model = body.model or service.default_model
-        return {"title": body.title, "model": model, "tracks": [track.to_dict() for track in tracks]}
+        """The playlist for a title and seeds, the model that answered, and its fallback note (or null)."""
+        playlist = service.recommend(body.title, body.seeds, body.model, body.n)
+        return {
+            "title": body.title,
+            "model": playlist.model,
+            "fallback": playlist.fallback,
+            "tracks": [track.to_dict() for track in playlist.tracks],
+        }
 
     return app
