@@ -20,8 +20,9 @@ import sys
 from pathlib import Path
 
 DOC = Path(__file__).with_name("cli.md")
-# A marker, the opening fence, the body (no backticks in an example) and the closing fence.
-MARKER = re.compile(r"(<!-- example: (?P<name>[\w-]+) -->\n```[^\n]*\n)(?P<body>[^`]*?)\n?```")
+# A marker, the opening fence, the body (any text, a JSON answer may hold backticks) and the fence that closes it
+# at the start of a line.
+MARKER = re.compile(r"(<!-- example: (?P<name>[\w-]+) -->\n```[^\n]*\n)(?P<body>.*?)\n?^```", re.DOTALL | re.MULTILINE)
 NEW_TITLE = "zzz no playlist has this title"
 
 
