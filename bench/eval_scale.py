@@ -51,7 +51,7 @@ def prepare(root: Path, n_playlists: int, seed: int) -> None:
     from playlistrec.io import write_npy, write_parquet
     from playlistrec.mpd import preprocess
     from playlistrec.split import stratified_split
-    from playlistrec.synth import generate
+    from playlistrec.synth.generator import generate
 
     generated = root / "data" / "generated"
     if not (generated / "truth" / "queries.parquet").is_file():

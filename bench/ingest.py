@@ -2,7 +2,7 @@
 
     PYTHONPATH=src python bench/ingest.py 10000 100000 [--workdir DIR] [--workers N] [--keep]
 
-For each size, generates the synthetic MPD once with `playlistrec.synth.generate` (reused when DIR already
+For each size, generates the synthetic MPD once with `playlistrec.synth.generator.generate` (reused when DIR already
 holds it), then runs `preprocess` in a fresh Python process so the figures are its own. Prints playlists/s,
 items/s and input MB/s; the CPU seconds used (user + system, workers included), which machine load inflates
 less than wall time; and the peak resident memory of the main process and of the largest parser worker
@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from playlistrec.mpd import PARSER_LIMIT, preprocess
-from playlistrec.synth import generate
+from playlistrec.synth.generator import generate
 from playlistrec.workers import worker_count
 
 

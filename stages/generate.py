@@ -5,7 +5,7 @@ import sys
 from playlistrec import paths
 from playlistrec.io import load_params
 from playlistrec.process import run_stage
-from playlistrec.synth import generate
+from playlistrec.synth.generator import generate
 
 
 def main() -> None:

@@ -9,7 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from playlistrec.synth import THEMES, _could_be_title, _generate_slice, catalogue_for, generate, typed_queries
+from playlistrec.synth.catalogue import catalogue_for
+from playlistrec.synth.generator import generate, generate_slice
+from playlistrec.synth.grammar import could_be_title, typed_queries
+from playlistrec.synth.vocabulary import THEMES
 from playlistrec.text import normalise_title
 
 N, SEED = 2500, 7
@@ -52,7 +55,7 @@ def test_same_seed_gives_byte_identical_files_and_another_seed_does_not(tmp_path
 
 def test_a_slice_generated_on_its_own_equals_the_file(generated):
     out, _, _ = generated
-    alone = _generate_slice(SEED, catalogue_for(N), N, 1000, 1000).text
+    alone = generate_slice(SEED, catalogue_for(N), N, 1000, 1000).text
     assert alone == (out / "mpd" / "mpd.slice.1000-1999.json").read_text(encoding="utf-8")
 
 
@@ -158,7 +161,7 @@ def test_catalogue_grows_with_the_dataset():
 
 def test_the_title_grammar_check_recognises_every_generated_title(generated):
     _, _, playlists = generated
-    assert all(_could_be_title(p["name"]) for p in playlists)
-    assert not any(_could_be_title(query) for query, _, _ in typed_queries())
-    assert _could_be_title("My Gym Vibes 💪") and _could_be_title("Country & Rap!!")
-    assert not _could_be_title("gym lift")  # two keywords of one theme: never a title
+    assert all(could_be_title(p["name"]) for p in playlists)
+    assert not any(could_be_title(query) for query, _, _ in typed_queries())
+    assert could_be_title("My Gym Vibes 💪") and could_be_title("Country & Rap!!")
+    assert not could_be_title("gym lift")  # two keywords of one theme: never a title

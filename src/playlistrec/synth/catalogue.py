@@ -1,0 +1,220 @@
+"""The hashed catalogue: per-theme track and artist pools sized with the dataset, and every attribute of a track
+(artist, album, names, URI, duration) computed from hashes of its id, never held in memory."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from playlistrec.synth.hashing import (
+    SALT_ALBUM,
+    SALT_ALBUM_URI,
+    SALT_ARTIST,
+    SALT_ARTIST_OF,
+    SALT_ARTIST_URI,
+    SALT_TRACK,
+    SALT_TRACK_URI,
+    hash64,
+    hashed_uris,
+    uniform,
+)
+from playlistrec.synth.vocabulary import (
+    ENSEMBLES,
+    FIRST_NAMES,
+    LAST_NAMES,
+    LATIN_FIRST,
+    LATIN_LAST,
+    SYLLABLES,
+    THEMES,
+    VERSIONS,
+    WORDS,
+)
+
+SMALL_N, FULL_N = 20_000, 1_000_000  # the default dataset's size and the real MPD's
+# Catalogue size: theme pools total POOL_AT_SMALL_N * (n / SMALL_N) ** POOL_EXPONENT tracks: ~25k at 20k
+# playlists (what the encoder embeds in about a minute), ~2.3M at 1M (the MPD's 2.26M unique tracks).
+POOL_AT_SMALL_N, POOL_EXPONENT, MIN_THEME_POOL = 25_000, 1.16, 200
+TRACKS_PER_ARTIST = 8  # pool tracks per pool artist; artist sizes are heavy-tailed around it
+MAX_ALBUMS_PER_ARTIST = 4
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Sizes and offsets of the per-theme track and artist pools for a dataset of a given size."""
+
+    track_offsets: np.ndarray  # int64 [T + 1]: theme t owns global track ids offsets[t] .. offsets[t + 1] - 1
+    artist_offsets: np.ndarray  # int64 [T + 1], the same for artists
+
+    @property
+    def pool_sizes(self) -> np.ndarray:
+        """Tracks per theme pool."""
+        return np.diff(self.track_offsets)
+
+    @property
+    def artist_sizes(self) -> np.ndarray:
+        """Artists per theme pool."""
+        return np.diff(self.artist_offsets)
+
+
+def theme_probabilities() -> np.ndarray:
+    """Probability of each theme being a playlist's primary theme."""
+    weights = np.array([theme.weight for theme in THEMES])
+    return weights / weights.sum()
+
+
+def catalogue_for(n_playlists: int) -> Catalogue:
+    """Size the theme pools so unique tracks and artists grow with the dataset like the real MPD's.
+
+    Pools get a share of the total that grows sublinearly with theme popularity, so niche themes still have
+    a deep catalogue.
+    """
+    total = POOL_AT_SMALL_N * (n_playlists / SMALL_N) ** POOL_EXPONENT
+    share = theme_probabilities() ** 0.6
+    sizes = np.maximum(MIN_THEME_POOL, np.round(total * share / share.sum())).astype(np.int64)
+    artists = np.maximum(1, sizes // TRACKS_PER_ARTIST)
+    return Catalogue(np.concatenate([[0], np.cumsum(sizes)]), np.concatenate([[0], np.cumsum(artists)]))
+
+
+def _object_array(words: Iterable[str]) -> np.ndarray:
+    """A NumPy object array of strings, for vectorised word lookup."""
+    return np.array(list(words), dtype=object)
+
+
+_GENERIC = _object_array(w.capitalize() for w in WORDS)
+_FLAVOUR = _object_array(w.capitalize() for theme in THEMES for w in theme.flavour)
+_FLAVOUR_LEN = np.array([len(theme.flavour) for theme in THEMES], dtype=np.uint64)
+_FLAVOUR_START = np.concatenate([[0], np.cumsum(_FLAVOUR_LEN)[:-1]]).astype(np.intp)
+_STYLES = _object_array(theme.artist_style for theme in THEMES)
+_FIRST, _LAST = _object_array(FIRST_NAMES), _object_array(LAST_NAMES)
+_LATIN_FIRST, _LATIN_LAST, _SYLLABLES = (_object_array(x) for x in (LATIN_FIRST, LATIN_LAST, SYLLABLES))
+_FEATURING = len(VERSIONS) - 1  # index of the "(feat. {artist})" version
+
+
+def _lookup(table: np.ndarray, h: np.ndarray) -> np.ndarray:
+    """Pick table[h % len(table)] for each hash value."""
+    return table[(h % np.uint64(len(table))).astype(np.intp)]
+
+
+def _word_table(themes: np.ndarray, hashes: np.ndarray) -> list[list[str]]:
+    """Title-cased words, one per hash column: the row's theme's flavour word (a third) or a generic one.
+
+    Names are made of these ASCII words only, so they need no JSON escaping.
+    """
+    idx = hashes >> np.uint64(8)
+    flavour = _FLAVOUR[_FLAVOUR_START[themes, None] + (idx % _FLAVOUR_LEN[themes, None]).astype(np.intp)]
+    return np.where(hashes % np.uint64(3) == 0, flavour, _lookup(_GENERIC, idx)).tolist()
+
+
+def phrases(themes: np.ndarray, hashes: np.ndarray) -> list[str]:
+    """Names of 1..k title-cased words from k + 1 hash columns.
+
+    The first column sets the word count: all counts are equally likely except k, which is half as likely.
+    """
+    k = hashes.shape[1] - 1
+    counts = (1 + (hashes[:, 0] % np.uint64(2 * k - 1)) // 2).tolist()
+    return [" ".join(words[:c]) for words, c in zip(_word_table(themes, hashes[:, 1:]), counts, strict=True)]
+
+
+def _artist_name(style: str, variant: int, first: str, last: str, words: list[str], syllables: str) -> str:
+    """A plausible artist name in one of the styles (country/band/rap/dj/idol/latin/christian/ensemble)."""
+    word = words[0]
+    if style == "country":
+        return (f"{first} {last}", f"{first} {last}", f"The {last} Brothers", f"{first} {last} Band")[variant]
+    if style == "band":
+        return (f"The {word}s", " ".join(words), f"{word} & the {last}s", f"{word} Club")[variant]
+    if style == "rap":
+        return (f"Lil {word}", f"Young {first}", f"{word} Gang", f"MC {word}")[variant]
+    if style == "dj":
+        return (f"DJ {word}", syllables[:4].upper(), f"{word} Project", syllables[:4].title())[variant]
+    if style == "idol":
+        return syllables.upper()
+    if style == "latin":
+        return f"{first} {last}"
+    if style == "christian":
+        return (f"{word} Worship", f"{first} {last}", f"{word} Church Music", f"{word} United")[variant]
+    ensemble = ENSEMBLES[variant]
+    return (f"{last} {ensemble}", f"{first} {last}", f"The {first} {last} {ensemble}", f"{first} {last}")[variant]
+
+
+def names_of_artists(seed: int, catalogue: Catalogue, artist_ids: np.ndarray) -> list[str]:
+    """Names of the artists `artist_ids` in their theme's style ("mixed" themes: half country, half band)."""
+    themes = np.searchsorted(catalogue.artist_offsets, artist_ids, side="right") - 1
+    h = np.stack([hash64(seed, SALT_ARTIST, artist_ids, k) for k in range(4)], axis=1)
+    styles = _STYLES[themes]
+    mixed = styles == "mixed"
+    styles[mixed] = np.where(h[mixed, 0] % np.uint64(2) == 0, "country", "band")
+    latin = styles == "latin"
+    first = np.where(latin, _lookup(_LATIN_FIRST, h[:, 1]), _lookup(_FIRST, h[:, 1])).tolist()
+    last = np.where(latin, _lookup(_LATIN_LAST, h[:, 2]), _lookup(_LAST, h[:, 2])).tolist()
+    syllables = (_lookup(_SYLLABLES, h[:, 1]) + _lookup(_SYLLABLES, h[:, 2]) + _lookup(_SYLLABLES, h[:, 3])).tolist()
+    variants = (h[:, 3] % np.uint64(4)).tolist()
+    parts = zip(styles.tolist(), variants, first, last, _word_table(themes, h[:, 1:3]), syllables, strict=True)
+    return [_artist_name(*part) for part in parts]
+
+
+@dataclass
+class SliceTracks:
+    """Attributes of the unique tracks a slice uses (global ids sorted ascending)."""
+
+    artist_ids: np.ndarray
+    album_ids: np.ndarray
+    durations: np.ndarray
+    fragments: list[str]  # each track's JSON members after "pos", in the MPD's key order
+
+
+def track_attributes(seed: int, catalogue: Catalogue, ids: np.ndarray) -> SliceTracks:
+    """Compute everything about the tracks `ids` from hashes: theme, artist, album, names, URIs, duration.
+
+    A track's artist is drawn with P(artist < a) = (a / artists) ** (2/3) within its theme, so a few artists
+    have many tracks and most have a handful, as in real catalogues. One track in eight is a version
+    ("(Remix)", "(feat. X)"); a featured artist is another artist of the theme.
+    """
+    themes = np.searchsorted(catalogue.track_offsets, ids, side="right") - 1
+    n_artists = catalogue.artist_sizes[themes]
+    local_artist = (n_artists * uniform(seed, SALT_ARTIST_OF, ids) ** 1.5).astype(np.int64)
+    artist_ids = catalogue.artist_offsets[themes] + np.minimum(local_artist, n_artists - 1)
+    n_albums = 1 + hash64(seed, SALT_ALBUM, artist_ids) % np.uint64(MAX_ALBUMS_PER_ARTIST)
+    album_ids = artist_ids * MAX_ALBUMS_PER_ARTIST + (hash64(seed, SALT_ALBUM, ids, 1) % n_albums).astype(np.int64)
+    durations = (90_000 + 270_000 * uniform(seed, SALT_TRACK, ids, 9) ** 1.5).astype(np.int64)
+
+    h = np.stack([hash64(seed, SALT_TRACK, ids, k) for k in range(6)], axis=1)
+    names = phrases(themes, h[:, :5])
+    kind = ((h[:, 5] >> np.uint64(3)) % np.uint64(len(VERSIONS))).astype(np.int64)
+    version = np.where(h[:, 5] % np.uint64(8) == 0, kind, -1)
+    featuring = np.flatnonzero(version == _FEATURING)
+    featured = catalogue.artist_offsets[themes[featuring]] + (
+        hash64(seed, SALT_ARTIST_OF, ids[featuring], 1) % n_artists[featuring].astype(np.uint64)
+    ).astype(np.int64)
+    for i, name in zip(featuring.tolist(), names_of_artists(seed, catalogue, featured), strict=True):
+        names[i] += VERSIONS[_FEATURING].format(artist=name)
+    for i in np.flatnonzero((version >= 0) & (version != _FEATURING)).tolist():
+        names[i] += VERSIONS[version[i]]
+
+    artists, artist_index = np.unique(artist_ids, return_inverse=True)
+    artist_names, artist_uris = (
+        names_of_artists(seed, catalogue, artists),
+        hashed_uris(seed, SALT_ARTIST_URI, artists, "artist"),
+    )
+    albums, album_index = np.unique(album_ids, return_inverse=True)
+    album_themes = np.searchsorted(catalogue.artist_offsets, albums // MAX_ALBUMS_PER_ARTIST, side="right") - 1
+    album_hashes = np.stack([hash64(seed, SALT_ALBUM, albums, k) for k in range(2, 6)], axis=1)
+    album_names, album_uris = (
+        phrases(album_themes, album_hashes),
+        hashed_uris(seed, SALT_ALBUM_URI, albums, "album"),
+    )
+    rows = zip(
+        hashed_uris(seed, SALT_TRACK_URI, ids, "track"),
+        names,
+        artist_index.tolist(),
+        album_index.tolist(),
+        durations.tolist(),
+        strict=True,
+    )
+    fragments = [
+        f'"artist_name":"{artist_names[a]}","track_uri":"{uri}","artist_uri":"{artist_uris[a]}",'
+        f'"track_name":"{name}","album_uri":"{album_uris[b]}","duration_ms":{ms},"album_name":"{album_names[b]}"'
+        for uri, name, a, b, ms in rows
+    ]
+    return SliceTracks(artist_ids, album_ids, durations, fragments)
