@@ -11,7 +11,9 @@ from playlistrec.synth.generator import generate
 def main() -> None:
     params = load_params()
     cfg = params["generate"]
-    stats = generate(paths.GENERATED, cfg["n_playlists"], params["seed"], cfg["slice_size"], progress=True)
+    stats = generate(
+        paths.GENERATED, cfg["n_playlists"], params["seed"], cfg["slice_size"], progress=True, profile=cfg["profile"]
+    )
     print(
         f"generate: {stats['playlists']} playlists, {stats['items']} items, {stats['unique_tracks']} tracks, "
         f"{stats['unique_artists']} artists, {stats['unique_titles']} normalised titles "

@@ -40,6 +40,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         (
             "playlistrec.mpd",
             "playlistrec.mpd_stats",
+            "playlistrec.realism",
             "playlistrec.synth",
             "playlistrec.truth",
             "playlistrec.vectors",

@@ -691,13 +691,31 @@ def test_a_mutated_slice_is_preprocessed_with_counts_that_reconcile(
 
 
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=False, allow_infinity=False)
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(st.characters(exclude_categories=("Cs",)), max_size=40),
     lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=12), children, max_size=3),
     max_leaves=8,
 )
-FIELDS = st.sampled_from(["pid", "name", "tracks", "track_uri", "track_name", "artist_name", "artist_uri",
-                          "album_uri", "album_name", "duration_ms", "playlists", "pos", "num_holdouts"])
+FIELDS = st.sampled_from(
+    [
+        "pid",
+        "name",
+        "tracks",
+        "track_uri",
+        "track_name",
+        "artist_name",
+        "artist_uri",
+        "album_uri",
+        "album_name",
+        "duration_ms",
+        "playlists",
+        "pos",
+        "num_holdouts",
+    ]
+)
 
 
 def replace_values(doc: Any, field: str, value: Any, every: int) -> Any:

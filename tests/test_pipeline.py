@@ -123,4 +123,3 @@ def test_cli_recommends_from_the_pipeline_artefacts(pipeline_repo, capsys):
         tracks = json.loads(capsys.readouterr().out)["tracks"]
         uris = [track["track_uri"] for track in tracks]
         assert len(set(uris)) == 15 and set(uris) <= catalogue and seed not in uris
-

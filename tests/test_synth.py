@@ -21,9 +21,9 @@ URI = {kind: re.compile(rf"^spotify:{kind}:[0-9A-Za-z]{{22}}$") for kind in ("tr
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, list[dict]]:
-    """One small dataset (2.5 slices) shared by the tests: (folder, stats, playlists in pid order)."""
+    """One small clean-profile dataset (2.5 slices) shared by the tests: (folder, stats, playlists in pid order)."""
     out = tmp_path_factory.mktemp("synth")
-    stats = generate(out, N, SEED)
+    stats = generate(out, N, SEED, profile="clean")
     playlists = []
     for path in sorted((out / "mpd").glob("*.json"), key=lambda p: int(p.name.split(".")[2].split("-")[0])):
         playlists += json.loads(path.read_text(encoding="utf-8"))["playlists"]
@@ -44,9 +44,9 @@ def test_slice_files_are_named_like_the_mpd_and_pids_are_contiguous(generated):
 
 
 def test_same_seed_gives_byte_identical_files_and_another_seed_does_not(tmp_path):
-    generate(tmp_path / "a", 1200, 3, slice_size=500)
-    generate(tmp_path / "b", 1200, 3, slice_size=500)
-    generate(tmp_path / "c", 1200, 4, slice_size=500)
+    generate(tmp_path / "a", 1200, 3, slice_size=500, profile="clean")
+    generate(tmp_path / "b", 1200, 3, slice_size=500, profile="clean")
+    generate(tmp_path / "c", 1200, 4, slice_size=500, profile="clean")
     a, b, c = (_all_bytes(tmp_path / x) for x in "abc")
     assert len(a) == 3 + 3  # 3 slices + 3 truth files
     assert a == b
@@ -55,7 +55,7 @@ def test_same_seed_gives_byte_identical_files_and_another_seed_does_not(tmp_path
 
 def test_a_slice_generated_on_its_own_equals_the_file(generated):
     out, _, _ = generated
-    alone = generate_slice(SEED, catalogue_for(N), N, 1000, 1000).text
+    alone = generate_slice(SEED, catalogue_for(N), N, 1000, 1000, "clean").text
     assert alone == (out / "mpd" / "mpd.slice.1000-1999.json").read_text(encoding="utf-8")
 
 

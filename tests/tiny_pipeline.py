@@ -18,7 +18,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 TINY = {
     "k": 6,
-    "generate": {"n_playlists": 600, "slice_size": 200},
+    "generate": {"profile": "clean", "n_playlists": 600, "slice_size": 200},
     "cluster": {"sweep": [3, 6], "n_init": 1, "map_sample": 100},
     "finetune": {"epochs": 1, "max_titles": 300, "probe_titles": 50},
     "eval": {"llm": {"sample": 5}},

@@ -37,15 +37,27 @@ SMALL_N, FULL_N = 20_000, 1_000_000  # the default dataset's size and the real M
 # playlists (what the encoder embeds in about a minute), ~2.3M at 1M (the MPD's 2.26M unique tracks).
 POOL_AT_SMALL_N, POOL_EXPONENT, MIN_THEME_POOL = 25_000, 1.16, 200
 TRACKS_PER_ARTIST = 8  # pool tracks per pool artist; artist sizes are heavy-tailed around it
-MAX_ALBUMS_PER_ARTIST = 4
+MAX_ALBUMS_PER_ARTIST = 4  # hashed layout
+# Discographies (the realistic profile): the catalogue holds DISCOGRAPHY_TRACKS * (n / FULL_N) **
+# DISCOGRAPHY_EXPONENT tracks, cut into artists whose discography shrinks with their popularity rank
+# (ARTIST_SIZE_EXPONENT), TRACKS_PER_DISCOGRAPHY on average, and albums of ALBUM_TRACKS.
+DISCOGRAPHY_TRACKS, DISCOGRAPHY_EXPONENT, MIN_DISCOGRAPHY_POOL = 4_000_000, 0.5, 400
+TRACKS_PER_DISCOGRAPHY, ARTIST_SIZE_EXPONENT, ALBUM_TRACKS = 8.0, 0.6, 12
 
 
 @dataclass(frozen=True)
 class Catalogue:
-    """Sizes and offsets of the per-theme track and artist pools for a dataset of a given size."""
+    """Sizes and offsets of the per-theme track and artist pools for a dataset of a given size.
+
+    Two layouts. Hashed (the clean profile, `artist_tracks` None): a track's artist and album are hashes of its
+    id. Discographies (the realistic profile): artist a owns the contiguous track ids artist_tracks[a] ..
+    artist_tracks[a + 1] - 1, best known first, cut into albums of ALBUM_TRACKS, so a playlist can take an
+    artist's hits or run through one of its albums.
+    """
 
     track_offsets: np.ndarray  # int64 [T + 1]: theme t owns global track ids offsets[t] .. offsets[t + 1] - 1
     artist_offsets: np.ndarray  # int64 [T + 1], the same for artists
+    artist_tracks: np.ndarray | None = None  # int64 [A + 1]: each artist's first track id (discographies only)
 
     @property
     def pool_sizes(self) -> np.ndarray:
@@ -56,6 +68,40 @@ class Catalogue:
     def artist_sizes(self) -> np.ndarray:
         """Artists per theme pool."""
         return np.diff(self.artist_offsets)
+
+    @property
+    def album_slots(self) -> int:
+        """An upper bound on album ids plus one (album ids index a bitmap of used albums)."""
+        if self.artist_tracks is None:
+            return int(self.artist_offsets[-1]) * MAX_ALBUMS_PER_ARTIST
+        return int(self.track_offsets[-1])
+
+    def artists_of(self, seed: int, ids: np.ndarray) -> np.ndarray:
+        """Global artist id of each track id.
+
+        Hashed layout: drawn with P(artist < a) = (a / artists) ** (2/3) within the track's theme, so a few
+        artists have many tracks and most have a handful, as in real catalogues.
+        """
+        if self.artist_tracks is not None:
+            return np.searchsorted(self.artist_tracks, ids, side="right") - 1
+        themes = np.searchsorted(self.track_offsets, ids, side="right") - 1
+        n_artists = self.artist_sizes[themes]
+        local_artist = (n_artists * uniform(seed, SALT_ARTIST_OF, ids) ** 1.5).astype(np.int64)
+        return self.artist_offsets[themes] + np.minimum(local_artist, n_artists - 1)
+
+    def albums_of(self, seed: int, ids: np.ndarray, artist_ids: np.ndarray) -> np.ndarray:
+        """Global album id of each track: a hashed one of its artist's albums, or its album's first track id."""
+        if self.artist_tracks is not None:
+            start = self.artist_tracks[artist_ids]
+            return ids - (ids - start) % ALBUM_TRACKS
+        n_albums = 1 + hash64(seed, SALT_ALBUM, artist_ids) % np.uint64(MAX_ALBUMS_PER_ARTIST)
+        return artist_ids * MAX_ALBUMS_PER_ARTIST + (hash64(seed, SALT_ALBUM, ids, 1) % n_albums).astype(np.int64)
+
+    def album_themes(self, albums: np.ndarray) -> np.ndarray:
+        """Theme index of each album id (its artist's theme)."""
+        if self.artist_tracks is not None:
+            return np.searchsorted(self.track_offsets, albums, side="right") - 1
+        return np.searchsorted(self.artist_offsets, albums // MAX_ALBUMS_PER_ARTIST, side="right") - 1
 
 
 def theme_probabilities() -> np.ndarray:
@@ -75,6 +121,30 @@ def catalogue_for(n_playlists: int) -> Catalogue:
     sizes = np.maximum(MIN_THEME_POOL, np.round(total * share / share.sum())).astype(np.int64)
     artists = np.maximum(1, sizes // TRACKS_PER_ARTIST)
     return Catalogue(np.concatenate([[0], np.cumsum(sizes)]), np.concatenate([[0], np.cumsum(artists)]))
+
+
+def discography_catalogue_for(n_playlists: int) -> Catalogue:
+    """The realistic profile's catalogue: theme pools cut into artists' discographies (see `Catalogue`).
+
+    Pools share the total like `catalogue_for`'s; within a theme, the artist of popularity rank r (0 = most
+    played) owns about (r + 1) ** -ARTIST_SIZE_EXPONENT of the pool, at least one track.
+    """
+    total = DISCOGRAPHY_TRACKS * (n_playlists / FULL_N) ** DISCOGRAPHY_EXPONENT
+    share = theme_probabilities() ** 0.6
+    pools = np.maximum(MIN_DISCOGRAPHY_POOL, np.round(total * share / share.sum())).astype(np.int64)
+    artist_sizes = []
+    for pool in pools.tolist():
+        n_artists = max(1, round(pool / TRACKS_PER_DISCOGRAPHY))
+        weight = np.arange(1, n_artists + 1, dtype=np.float64) ** -ARTIST_SIZE_EXPONENT
+        sizes = 1 + np.floor(weight / weight.sum() * (pool - n_artists)).astype(np.int64)
+        sizes[0] += pool - sizes.sum()  # the remainder goes to the best-known artist
+        artist_sizes.append(sizes)
+    artists = np.array([sizes.size for sizes in artist_sizes], dtype=np.int64)
+    return Catalogue(
+        np.concatenate([[0], np.cumsum(pools)]),
+        np.concatenate([[0], np.cumsum(artists)]),
+        np.concatenate([[0], np.cumsum(np.concatenate(artist_sizes))]),
+    )
 
 
 def _object_array(words: Iterable[str]) -> np.ndarray:
@@ -167,16 +237,13 @@ class SliceTracks:
 def track_attributes(seed: int, catalogue: Catalogue, ids: np.ndarray) -> SliceTracks:
     """Compute everything about the tracks `ids` from hashes: theme, artist, album, names, URIs, duration.
 
-    A track's artist is drawn with P(artist < a) = (a / artists) ** (2/3) within its theme, so a few artists
-    have many tracks and most have a handful, as in real catalogues. One track in eight is a version
+    The artist and album come from the catalogue's layout (`Catalogue.artists_of`). One track in eight is a version
     ("(Remix)", "(feat. X)"); a featured artist is another artist of the theme.
     """
     themes = np.searchsorted(catalogue.track_offsets, ids, side="right") - 1
     n_artists = catalogue.artist_sizes[themes]
-    local_artist = (n_artists * uniform(seed, SALT_ARTIST_OF, ids) ** 1.5).astype(np.int64)
-    artist_ids = catalogue.artist_offsets[themes] + np.minimum(local_artist, n_artists - 1)
-    n_albums = 1 + hash64(seed, SALT_ALBUM, artist_ids) % np.uint64(MAX_ALBUMS_PER_ARTIST)
-    album_ids = artist_ids * MAX_ALBUMS_PER_ARTIST + (hash64(seed, SALT_ALBUM, ids, 1) % n_albums).astype(np.int64)
+    artist_ids = catalogue.artists_of(seed, ids)
+    album_ids = catalogue.albums_of(seed, ids, artist_ids)
     durations = (90_000 + 270_000 * uniform(seed, SALT_TRACK, ids, 9) ** 1.5).astype(np.int64)
 
     h = np.stack([hash64(seed, SALT_TRACK, ids, k) for k in range(6)], axis=1)
@@ -198,7 +265,7 @@ def track_attributes(seed: int, catalogue: Catalogue, ids: np.ndarray) -> SliceT
         hashed_uris(seed, SALT_ARTIST_URI, artists, "artist"),
     )
     albums, album_index = np.unique(album_ids, return_inverse=True)
-    album_themes = np.searchsorted(catalogue.artist_offsets, albums // MAX_ALBUMS_PER_ARTIST, side="right") - 1
+    album_themes = catalogue.album_themes(albums)
     album_hashes = np.stack([hash64(seed, SALT_ALBUM, albums, k) for k in range(2, 6)], axis=1)
     album_names, album_uris = (
         phrases(album_themes, album_hashes),

@@ -27,13 +27,13 @@ def mean_length(n_playlists: int) -> float:
     return SMALL_MEAN + (FULL_MEAN - SMALL_MEAN) * float(frac)
 
 
-def draw_lengths(rng: np.random.Generator, size: int, mean: float) -> np.ndarray:
+def draw_lengths(rng: np.random.Generator, size: int, mean: float, sigma: float = LENGTH_SIGMA) -> np.ndarray:
     """Draw playlist lengths from a log-normal truncated to [MIN_LEN, MAX_LEN] by redrawing the rest."""
-    median = mean * math.exp(-(LENGTH_SIGMA**2) / 2)
+    median = mean * math.exp(-(sigma**2) / 2)
     lengths = np.zeros(size, dtype=np.int64)
     todo = np.arange(size)
     while todo.size:
-        draw = np.round(median * np.exp(LENGTH_SIGMA * rng.standard_normal(todo.size))).astype(np.int64)
+        draw = np.round(median * np.exp(sigma * rng.standard_normal(todo.size))).astype(np.int64)
         ok = (draw >= MIN_LEN) & (draw <= MAX_LEN)
         lengths[todo[ok]] = draw[ok]
         todo = todo[~ok]
@@ -43,6 +43,16 @@ def draw_lengths(rng: np.random.Generator, size: int, mean: float) -> np.ndarray
 def zipf_ranks(u: np.ndarray, pool: np.ndarray, offset: np.ndarray) -> np.ndarray:
     """Map uniforms to ranks 0..pool-1 with P(rank r) ~ 1 / (r + offset): inverse CDF of a continuous Zipf."""
     ranks = offset * ((pool + offset) / offset) ** u - offset
+    return np.minimum(ranks.astype(np.int64), pool - 1)
+
+
+def power_ranks(u: np.ndarray, pool: np.ndarray, exponent: np.ndarray | float) -> np.ndarray:
+    """Map uniforms to ranks 0..pool-1 with P(rank r) ~ (r + 1) ** -exponent (exponent > 1: a steep head).
+
+    The inverse CDF of the continuous power law on [1, pool + 1), shifted to start at rank 0.
+    """
+    tail = 1.0 - exponent
+    ranks = (1.0 - u * (1.0 - (pool + 1.0) ** tail)) ** (1.0 / tail) - 1.0
     return np.minimum(ranks.astype(np.int64), pool - 1)
 
 
@@ -68,16 +78,28 @@ def draw_tracks(
     themes[stray] = rng.choice(len(THEMES), size=int(stray.sum()), p=theme_probabilities())
     pools = catalogue.pool_sizes[themes]
     ids = catalogue.track_offsets[themes] + zipf_ranks(rng.random(owner.size), pools, offset[owner])
-    key = owner * catalogue.track_offsets[-1] + ids
+    offsets, kept = first_distinct(owner, ids, lengths, int(catalogue.track_offsets[-1]))
+    if np.diff(offsets).min() < MIN_LEN:
+        raise RuntimeError(f"a playlist got only {np.diff(offsets).min()} distinct tracks; enlarge MIN_THEME_POOL")
+    return offsets, kept
+
+
+def first_distinct(
+    owner: np.ndarray, ids: np.ndarray, lengths: np.ndarray, n_ids: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Keep each owner's first `lengths[owner]` distinct ids, in draw order: (offsets, kept ids).
+
+    `owner` is sorted (each playlist's candidates are contiguous); ids are below `n_ids`. A playlist whose
+    candidates hold fewer distinct ids than its length ends up shorter.
+    """
+    n = lengths.size
+    key = owner * n_ids + ids
     _, first = np.unique(key, return_index=True)
     keep = np.zeros(owner.size, dtype=bool)
     keep[first] = True
     rank = np.cumsum(keep) - 1
-    starts = np.concatenate([[0], np.cumsum(draws)[:-1]])
+    starts = np.searchsorted(owner, np.arange(n))
     rank -= np.concatenate([[0], np.cumsum(keep)])[starts][owner]
     keep &= rank < lengths[owner]
-    kept_owner = owner[keep]
-    counts = np.bincount(kept_owner, minlength=n)
-    if counts.min() < MIN_LEN:
-        raise RuntimeError(f"a playlist got only {counts.min()} distinct tracks; enlarge MIN_THEME_POOL")
+    counts = np.bincount(owner[keep], minlength=n)
     return np.concatenate([[0], np.cumsum(counts)]), ids[keep]

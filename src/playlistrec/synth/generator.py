@@ -7,6 +7,7 @@ slice and equal (seed, size) give byte-equal files.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,14 +17,17 @@ from tqdm import tqdm
 
 from playlistrec.io import atomic_path
 from playlistrec.synth.catalogue import (
-    MAX_ALBUMS_PER_ARTIST,
     Catalogue,
     catalogue_for,
+    discography_catalogue_for,
     theme_probabilities,
     track_attributes,
 )
 from playlistrec.synth.drawing import draw_lengths, draw_tracks, mean_length
+from playlistrec.synth.everyday_titles import everyday_title
 from playlistrec.synth.grammar import typed_queries
+from playlistrec.synth.runs import draw_runs, realistic_lengths
+from playlistrec.synth.taste import draw_themes, draw_users
 from playlistrec.synth.titles import compose_title
 from playlistrec.synth.truth import title_stats, write_truth
 from playlistrec.synth.vocabulary import THEMES
@@ -74,9 +78,29 @@ def playlist_json(name: str, fields: list[int], positions: list[int], fragments:
     return f'{{"name":{json.dumps(name)},"collaborative":"false",{numbers},"tracks":[{items}]}}'
 
 
-def generate_slice(seed: int, catalogue: Catalogue, n_playlists: int, first_pid: int, size: int) -> Slice:
-    """Generate playlists first_pid .. first_pid + size - 1 with the slice's own random generator."""
-    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(first_pid,)))
+@dataclass
+class Drawn:
+    """What a profile draws for a slice's playlists, before the tracks are described and written."""
+
+    primary: np.ndarray  # theme index per playlist
+    secondary: np.ndarray  # theme index per playlist, -1 when it has one theme
+    names: list[str]
+    offsets: np.ndarray  # int64 [size + 1] into ids
+    ids: np.ndarray  # global track ids, playlist by playlist
+    meta: np.ndarray  # int64 [size, 3]: modified_at, num_followers, num_edits
+
+
+def _draw_meta(rng: np.random.Generator, size: int, lengths: np.ndarray) -> np.ndarray:
+    """Modification time (more recent = likelier), followers (heavy-tailed) and edits (grow with length)."""
+    span = MODIFIED_RANGE[1] - MODIFIED_RANGE[0]
+    modified = MODIFIED_RANGE[0] + (span * np.sqrt(rng.random(size))).astype(np.int64)
+    followers = 1 + np.minimum(rng.pareto(1.3, size) * 0.7, 50_000).astype(np.int64)
+    edits = 1 + rng.poisson(2 + lengths / 8)
+    return np.stack([modified, followers, edits], 1)
+
+
+def _draw_clean(rng: np.random.Generator, catalogue: Catalogue, n_playlists: int, size: int) -> Drawn:
+    """The clean profile: one theme per playlist (a second for MIXED_SHARE), its keyword as the title."""
     theme_p = theme_probabilities()
     primary = rng.choice(len(THEMES), size=size, p=theme_p)
     secondary = np.full(size, -1)
@@ -88,12 +112,43 @@ def generate_slice(seed: int, catalogue: Catalogue, n_playlists: int, first_pid:
     noise = rng.random(size) < NOISE_TITLE_SHARE
     lengths = draw_lengths(rng, size, mean_length(n_playlists))
     uniforms = rng.random((size, 10))
-    span = MODIFIED_RANGE[1] - MODIFIED_RANGE[0]
-    modified = MODIFIED_RANGE[0] + (span * np.sqrt(rng.random(size))).astype(np.int64)  # more recent = likelier
-    followers = 1 + np.minimum(rng.pareto(1.3, size) * 0.7, 50_000).astype(np.int64)
-    edits = 1 + rng.poisson(2 + lengths / 8)
-
+    meta = _draw_meta(rng, size, lengths)
     offsets, ids = draw_tracks(rng, catalogue, primary, secondary, lengths)
+    names = [
+        compose_title(THEMES[p], THEMES[s] if s >= 0 else None, z, u)
+        for p, s, z, u in zip(primary.tolist(), secondary.tolist(), noise.tolist(), uniforms, strict=True)
+    ]
+    return Drawn(primary, secondary, names, offsets, ids, meta)
+
+
+def _draw_realistic(rng: np.random.Generator, catalogue: Catalogue, n_playlists: int, size: int) -> Drawn:
+    """The realistic profile: users with cross-theme taste, overlapping themes, artist runs, everyday titles."""
+    users = draw_users(rng, catalogue, size)
+    primary, secondary = draw_themes(rng, users)
+    lengths = realistic_lengths(rng, size)
+    uniforms = rng.random((size, 11))
+    meta = _draw_meta(rng, size, lengths)
+    offsets, ids = draw_runs(rng, catalogue, users, primary, secondary, lengths)
+    names = [
+        everyday_title(THEMES[p], THEMES[s] if s >= 0 else None, u)
+        for p, s, u in zip(primary.tolist(), secondary.tolist(), uniforms, strict=True)
+    ]
+    return Drawn(primary, secondary, names, offsets, ids, meta)
+
+
+# Profiles: the catalogue for a dataset size, and the slice drawer.
+PROFILES: dict[str, tuple[Callable[[int], Catalogue], Callable[..., Drawn]]] = {
+    "clean": (catalogue_for, _draw_clean),
+    "realistic": (discography_catalogue_for, _draw_realistic),
+}
+
+
+def generate_slice(seed: int, catalogue: Catalogue, n_playlists: int, first_pid: int, size: int, profile: str) -> Slice:
+    """Generate playlists first_pid .. first_pid + size - 1 with the slice's own random generator."""
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(first_pid,)))
+    drawn = PROFILES[profile][1](rng, catalogue, n_playlists, size)
+    primary, secondary, names, offsets, ids = drawn.primary, drawn.secondary, drawn.names, drawn.offsets, drawn.ids
+    modified, followers, edits = drawn.meta.T
     unique_ids, positions = np.unique(ids, return_inverse=True)
     tracks = track_attributes(seed, catalogue, unique_ids)
     counts = np.diff(offsets)
@@ -102,10 +157,6 @@ def generate_slice(seed: int, catalogue: Catalogue, n_playlists: int, first_pid:
     albums = distinct_per_owner(owner, tracks.album_ids[positions], size)
     artists = distinct_per_owner(owner, tracks.artist_ids[positions], size)
     fields = np.stack([first_pid + np.arange(size), modified, counts, albums, followers, edits, duration, artists], 1)
-    names = [
-        compose_title(THEMES[p], THEMES[s] if s >= 0 else None, z, u)
-        for p, s, z, u in zip(primary.tolist(), secondary.tolist(), noise.tolist(), uniforms, strict=True)
-    ]
     per_playlist = np.split(positions, offsets[1:-1])
     rows = zip(names, fields.tolist(), per_playlist, strict=True)
     playlists = [playlist_json(name, row, pos.tolist(), tracks.fragments) for name, row, pos in rows]
@@ -122,27 +173,35 @@ def generate_slice(seed: int, catalogue: Catalogue, n_playlists: int, first_pid:
 
 
 def generate(
-    out_dir: Path, n_playlists: int, seed: int, slice_size: int = 1000, progress: bool = False
+    out_dir: Path,
+    n_playlists: int,
+    seed: int,
+    slice_size: int = 1000,
+    progress: bool = False,
+    profile: str = "realistic",
 ) -> dict[str, Any]:
     """Write a synthetic MPD (slices under out_dir/mpd, ground truth under out_dir/truth); return its stats.
+
+    `profile` is "realistic" (users, artist runs, a long tail, everyday titles: as hard as real playlists)
+    or "clean" (one theme per playlist, its keyword as the title: for tests and demos).
 
     Slices are named like the real MPD's (mpd.slice.0-999.json); `progress` shows a bar over slices. The
     folder out_dir/mpd is this function's own output and is replaced whole.
     Raises RuntimeError if a typed query happens to equal a generated title (a vocabulary bug).
     """
     out_dir = Path(out_dir)
-    catalogue = catalogue_for(n_playlists)
+    catalogue = PROFILES[profile][0](n_playlists)
     primary, secondary = np.zeros(n_playlists, np.int64), np.zeros(n_playlists, np.int64)
     lengths = np.zeros(n_playlists, np.int64)
     track_playlists = np.zeros(int(catalogue.track_offsets[-1]), dtype=np.int64)
     used_artists = np.zeros(int(catalogue.artist_offsets[-1]), dtype=bool)
-    used_albums = np.zeros(int(catalogue.artist_offsets[-1]) * MAX_ALBUMS_PER_ARTIST, dtype=bool)
+    used_albums = np.zeros(catalogue.album_slots, dtype=bool)
     names: list[str] = []
     with atomic_path(out_dir / "mpd", replace_dir=True) as mpd_dir:  # the generate stage's declared output
         mpd_dir.mkdir()
         for start in tqdm(range(0, n_playlists, slice_size), desc="slices", unit="slice", disable=not progress):
             size = min(slice_size, n_playlists - start)
-            part = generate_slice(seed, catalogue, n_playlists, start, size)
+            part = generate_slice(seed, catalogue, n_playlists, start, size, profile)
             (mpd_dir / f"mpd.slice.{start}-{start + size - 1}.json").write_text(part.text, encoding="utf-8")
             primary[start : start + size], secondary[start : start + size] = part.primary, part.secondary
             lengths[start : start + size] = part.lengths

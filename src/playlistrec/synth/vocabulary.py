@@ -260,4 +260,27 @@ VERSIONS = (" (Remix)", " - Live", " (Acoustic)", " - Remastered", " (Radio Edit
 
 SALT_TRACK_URI, SALT_ARTIST_URI, SALT_ALBUM_URI = 0x11, 0x22, 0x33
 SALT_TRACK, SALT_ARTIST, SALT_ALBUM, SALT_ARTIST_OF = 0x44, 0x55, 0x66, 0x77
+
+# Titles that say little about the content (the realistic profile): people, dates, emoji, inside jokes.
+PEOPLE = _words_of(
+    "jake emily sarah matt josh ashley tyler megan chris kayla mom dad grandma alex sam jess nick lauren ryan "
+    "abby brandon hannah kevin olivia madison taylor brittany justin kyle morgan rachel zach katie dylan amber "
+    "austin haley jordan logan cody becca maddie drew liz tori jenna caleb brooke mason nate bella sophie eli "
+    "marissa trevor carly chloe jack kelsey shelby jonah mia ava noah ben luke zoe claire anna grace"
+)
+JOKE_WORDS = _words_of(
+    "pizza tacos squad goals feels vibez mood yeet bruh dank memes lol omg yikes oof sksksk nugget potato "
+    "pickle noodle banana pancake waffle burrito nacho cheese bacon donut cookie muffin cupcake sprinkles "
+    "llama unicorn panda kitty puppy doggo bunny penguin dino shark moose goose duck froggy sloth koala "
+    "bubbles glitter sparkle rainbow cactus pineapple avocado mango peach cherry lemon coconut kiwi "
+    "spaghetti meatball ramen sushi pretzel popcorn marshmallow pumpkin jellybean gumdrop lollipop "
+    "wednesday thursday tuesday monday friday weekend adulting procrastination shenanigans tomfoolery "
+    "hooligans weirdos nerds squirrels bees wasps turtles llamas boots socks sweater hoodie pajamas "
+    "sunglasses backpack skateboard bicycle scooter trampoline minivan jeep tractor bus subway ferry "
+    "attic basement garage kitchen porch balcony treehouse dorm apartment cabin lake creek bonfire "
+    "sleepover carpool detention recess lunch brunch snack nap zoomies chaos mayhem nonsense whatever "
+    "stuff things random oops yolo swag fam bae bestie homies crew gang bros gals ladies dudes peeps"
+)
+MONTHS = _words_of("january february march april may june july august september october november december")
+SEASONS = _words_of("spring fall winter autumn")
 # fmt: on
