@@ -56,9 +56,7 @@ def compare(a: Path, b: Path) -> None:
         print(f"{'same' if hashes_a[name] == hashes_b[name] else 'DIFFERENT':>9}  {name}")
     for name in VECTORS:
         va, vb = np.load(a / name), np.load(b / name)
-        print(
-            f"{name}: max |diff| {np.abs(va - vb).max():.2e}, rows identical {(va == vb).all(axis=1).mean():.2%}"
-        )
+        print(f"{name}: max |diff| {np.abs(va - vb).max():.2e}, rows identical {(va == vb).all(axis=1).mean():.2%}")
     labels = [pd.read_parquet(r / "data/clusters/assignments.parquet")["cluster"].to_numpy() for r in (a, b)]
     agreement = adjusted_rand_score(labels[0], labels[1])
     print(f"cluster labels equal: {(labels[0] == labels[1]).mean():.2%} of playlists (adjusted Rand {agreement:.4f})")

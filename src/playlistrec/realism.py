@@ -10,6 +10,7 @@ train. `bench/realism.py` prints them beside a real sample's figures.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -160,3 +161,54 @@ def realism_stats(folder: Path, seed: int = 42) -> dict[str, float]:
         **_reach(data, train, test, n_tracks),
         **_title_reach(data.titles, train, test),
     }
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One statistic beside its reference: the target (real, or the MPD's where the entry says so) and a verdict.
+
+    `ok` is None for a statistic without a tolerance (a count that depends on the dataset's size).
+    """
+
+    name: str
+    label: str
+    real: float
+    value: float | None
+    target: float
+    ok: bool | None
+
+
+def compare(values: dict[str, float], reference: dict[str, dict]) -> list[Comparison]:
+    """Each reference statistic beside `values`: within `tolerance` (relative) or `absolute` of the target?"""
+    rows = []
+    for name, entry in reference.items():
+        value = values.get(name)
+        target = float(entry[entry.get("against", "real")])
+        ok = None
+        if value is not None and "tolerance" in entry:
+            ok = abs(value - target) <= entry["tolerance"] * abs(target)
+        elif value is not None and "absolute" in entry:
+            ok = abs(value - target) <= entry["absolute"]
+        rows.append(Comparison(name, entry["label"], float(entry["real"]), value, target, ok))
+    return rows
+
+
+def pipeline_values(metrics_dir: Path) -> dict[str, float]:
+    """The pipeline's figures the reference names ("cluster.mean_coherence"...), from its metrics/*.json."""
+    values: dict[str, float] = {}
+    for stage in ("cluster", "finetune", "eval"):
+        path = Path(metrics_dir) / f"{stage}.json"
+        if path.is_file():
+            values |= _flat(json.loads(path.read_text(encoding="utf-8")), f"{stage}.")
+    return values
+
+
+def _flat(tree: dict, prefix: str) -> dict[str, float]:
+    """Numeric leaves of a metrics tree by dotted path."""
+    leaves: dict[str, float] = {}
+    for key, value in tree.items():
+        if isinstance(value, dict):
+            leaves |= _flat(value, f"{prefix}{key}.")
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            leaves[f"{prefix}{key}"] = float(value)
+    return leaves
