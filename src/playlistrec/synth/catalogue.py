@@ -38,10 +38,12 @@ SMALL_N, FULL_N = 20_000, 1_000_000  # the default dataset's size and the real M
 POOL_AT_SMALL_N, POOL_EXPONENT, MIN_THEME_POOL = 25_000, 1.16, 200
 TRACKS_PER_ARTIST = 8  # pool tracks per pool artist; artist sizes are heavy-tailed around it
 MAX_ALBUMS_PER_ARTIST = 4  # hashed layout
-# Discographies (the realistic profile): the catalogue holds DISCOGRAPHY_TRACKS * (n / FULL_N) **
+# Discographies (the realistic profile): the catalogue holds DISCOGRAPHY_TRACKS * (n / DISCOGRAPHY_N) **
 # DISCOGRAPHY_EXPONENT tracks, cut into artists whose discography shrinks with their popularity rank
-# (ARTIST_SIZE_EXPONENT), TRACKS_PER_DISCOGRAPHY on average, and albums of ALBUM_TRACKS.
-DISCOGRAPHY_TRACKS, DISCOGRAPHY_EXPONENT, MIN_DISCOGRAPHY_POOL = 4_000_000, 0.5, 400
+# (ARTIST_SIZE_EXPONENT), TRACKS_PER_DISCOGRAPHY on average, and albums of ALBUM_TRACKS. 336k tracks at the
+# default 7,071 playlists (tuned against the real sample's items per track and singletons); 2.44M at 1M,
+# which the 1M playlists' 66M items nearly exhaust (the MPD: 2.26M unique tracks).
+DISCOGRAPHY_N, DISCOGRAPHY_TRACKS, DISCOGRAPHY_EXPONENT, MIN_DISCOGRAPHY_POOL = 7071, 336_364, 0.4, 400
 TRACKS_PER_DISCOGRAPHY, ARTIST_SIZE_EXPONENT, ALBUM_TRACKS = 8.0, 0.6, 12
 
 
@@ -129,7 +131,7 @@ def discography_catalogue_for(n_playlists: int) -> Catalogue:
     Pools share the total like `catalogue_for`'s; within a theme, the artist of popularity rank r (0 = most
     played) owns about (r + 1) ** -ARTIST_SIZE_EXPONENT of the pool, at least one track.
     """
-    total = DISCOGRAPHY_TRACKS * (n_playlists / FULL_N) ** DISCOGRAPHY_EXPONENT
+    total = DISCOGRAPHY_TRACKS * (n_playlists / DISCOGRAPHY_N) ** DISCOGRAPHY_EXPONENT
     share = theme_probabilities() ** 0.6
     pools = np.maximum(MIN_DISCOGRAPHY_POOL, np.round(total * share / share.sum())).astype(np.int64)
     artist_sizes = []
