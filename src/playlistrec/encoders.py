@@ -126,7 +126,7 @@ def _mean_pooled_module(model_dir: Path, attn_implementation: str | None = None)
             super().__init__()
             self.transformer = transformer
 
-        def forward(self, input_ids, attention_mask, token_type_ids):  # noqa: ANN001 - traced by torch.onnx
+        def forward(self, input_ids, attention_mask, token_type_ids):
             states = self.transformer(
                 input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
             ).last_hidden_state
@@ -204,7 +204,8 @@ class Encoder:
     def _torch_run(self, batch: dict) -> np.ndarray:
         """One padded batch through the torch module, as float32 rows."""
         inputs = {name: self._torch.as_tensor(batch[name], device=self.device) for name in _INPUTS}
-        return self.model(**inputs).float().cpu().numpy()
+        with self._torch.inference_mode():
+            return self.model(**inputs).float().cpu().numpy()
 
     @staticmethod
     def _onnx_runner(onnx_file: Path) -> Callable[[dict], np.ndarray]:
@@ -240,9 +241,8 @@ class Encoder:
             from tqdm.auto import tqdm
 
             starts = tqdm(starts, desc=f"encode {self.path.name}", unit="batch")
-        with torch.inference_mode():
-            for start in starts:
-                idx = order[start : start + batch_size]
-                rows = [{name: tokens[name][i] for name in _INPUTS} for i in idx]
-                out[idx] = self._run(self.tokenizer.pad(rows, return_tensors="np"))
+        for start in starts:
+            idx = order[start : start + batch_size]
+            rows = [{name: tokens[name][i] for name in _INPUTS} for i in idx]
+            out[idx] = self._run(self.tokenizer.pad(rows, return_tensors="np"))
         return out
