@@ -52,8 +52,8 @@ def main() -> None:
     write_npy(playlist_vectors, paths.PLAYLIST_VECTORS)
     print(
         f"embed_tracks: {len(encode_ids)} of {len(tracks)} tracks used (in >= {params['min_track_playlists']} "
-        f"playlists, or a playlist's only tracks), {encoded} encoded ({encoder.backend} on {encoder.device}), "
-        f"{len(encode_ids) - encoded} from the cache; {len(pids)} playlist vectors"
+        f"playlists, or a playlist's only tracks): {len(set(texts))} distinct texts, {encoded} encoded "
+        f"({encoder.backend} on {encoder.device}), the rest from the cache; {len(pids)} playlist vectors"
     )
 
 

@@ -195,7 +195,10 @@ def _head_accuracy(loss: TitleClusterLoss, model, val: TitleTargets) -> float:
     """Share of validation titles whose predicted cluster is their majority cluster."""
     loss.eval()
     with torch.inference_mode():
-        features = {name: value.to(model.device) for name, value in model.preprocess(val.titles).items()}
+        features = {
+            name: value.to(model.device) if isinstance(value, torch.Tensor) else value
+            for name, value in model.preprocess(val.titles).items()
+        }
         predicted = loss.logits([features]).argmax(dim=1).cpu().numpy()
     return float((predicted == val.majority).mean())
 
