@@ -12,7 +12,7 @@ from playlistrec.process import run_stage
 
 
 def main() -> None:
-    batch_size = load_params()["embed"]["batch_size"]
+    params = load_params()["embed"]
     split = pd.read_parquet(paths.SPLIT, columns=["pid", "set"])
     playlists = pd.read_parquet(paths.PLAYLISTS, columns=["pid", "title"])
     train = playlists.merge(split[split["set"] == "train"], on="pid")
@@ -20,7 +20,7 @@ def main() -> None:
     titles = counts.index.tolist()
     write_parquet(pa.table({"title": titles, "n_playlists": counts.to_numpy().astype("int32")}), paths.TITLES)
     for name, model in paths.TITLE_ENCODERS.items():
-        vectors = Encoder(model).encode(titles, batch_size=batch_size, progress=True)
+        vectors = Encoder(model, device=params["device"]).encode(titles, params["batch_size"], progress=True)
         write_npy(vectors, paths.title_vectors_file(name))
     print(f"embed_titles: {len(titles)} unique train titles embedded by the pretrained and fine-tuned encoders")
 

@@ -17,7 +17,9 @@ def main() -> None:
     params = load_params()
     cfg = params["finetune"]
     config = FinetuneConfig(
-        **{key: cfg[key] for key in FinetuneConfig.__dataclass_fields__ if key in cfg}, seed=params["seed"]
+        **{key: cfg[key] for key in FinetuneConfig.__dataclass_fields__ if key in cfg},
+        seed=params["seed"],
+        device=params["embed"]["device"],
     )
     split = pd.read_parquet(paths.SPLIT, columns=["pid", "set"])
     clusters = pd.read_parquet(paths.ASSIGNMENTS, columns=["pid", "cluster", "kept"])
@@ -47,7 +49,7 @@ def main() -> None:
     }
     probe_vectors = {}
     for name, model in paths.TITLE_ENCODERS.items():
-        encoder = Encoder(model)
+        encoder = Encoder(model, device=config.device)
         index, queries = encoder.encode(train.titles), encoder.encode(val.titles)
         figures[f"{name}_recall10_val_unseen"] = same_cluster_recall(
             queries[unseen], val.majority[unseen], index, train.majority

@@ -45,6 +45,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "playlistrec.truth",
             "playlistrec.vectors",
             "playlistrec.encoders",
+            "playlistrec.embedding_cache",
             "playlistrec.llm",
             "playlistrec.clustering",
             "playlistrec.split",

@@ -43,3 +43,16 @@ def test_sweep_has_one_row_per_k_and_inertia_falls():
     assert table["k"].tolist() == [1, 2, 4]
     assert table["inertia"].is_monotonic_decreasing
     assert table.loc[table["k"] == 1, "mean_coherence"].item() == pytest.approx(0.5)
+
+
+def test_sweep_on_a_sample_estimates_the_whole_sets_inertia():
+    from playlistrec.clustering import sample_rows
+
+    vectors, titles, _ = two_themes(n_per_theme=200)
+    full = sweep(vectors, titles, [2], min_coherence=0.02, seed=0, n_init=1)
+    half = sweep(vectors, titles, [2], min_coherence=0.02, seed=0, n_init=1, sample=200)
+    assert half["inertia"].item() == pytest.approx(full["inertia"].item(), rel=0.15)
+    assert half["mean_coherence"].item() == 1.0
+    rows = sample_rows(400, 200, seed=0)
+    assert len(set(rows)) == 200 and (np.diff(rows) > 0).all()
+    assert sample_rows(400, 0, seed=0).tolist() == list(range(400))

@@ -39,3 +39,54 @@ def test_small_requests_run_on_one_thread_and_restore_the_thread_count():
     assert seen == [1, before]
     assert torch.get_num_threads() == before
     np.testing.assert_allclose(one[0], many[0], atol=1e-5)
+
+
+def test_onnx_backend_matches_torch(tmp_path):
+    from playlistrec.encoders import export_onnx
+
+    export_onnx("pretrained", tmp_path / "model.onnx")
+    texts = [*TEXTS, "Bohemian Rhapsody - Remastered 2011 — Queen", "x (feat. Y) — Z"]
+    torch_vectors = Encoder().encode(texts, batch_size=3)
+    onnx_vectors = Encoder(backend="onnx", onnx_file=tmp_path / "model.onnx").encode(texts, batch_size=3)
+    assert onnx_vectors.shape == (len(texts), 384)
+    assert (onnx_vectors * torch_vectors).sum(axis=1).min() >= 0.99999
+
+
+def test_length_order_groups_equal_token_counts_and_keeps_ties_stable():
+    from playlistrec.encoders import length_order
+
+    assert length_order([5, 2, 5, 2, 9]).tolist() == [1, 3, 0, 2, 4]
+
+
+@pytest.mark.parametrize(
+    ("setting", "gpu", "device"),
+    [("auto", True, "cuda"), ("auto", False, "cpu"), ("cpu", True, "cpu"), ("cuda", True, "cuda")],
+)
+def test_auto_device_is_the_gpu_when_present(setting, gpu, device):
+    from playlistrec.encoders import choose_device
+
+    assert choose_device(setting, cuda_available=gpu) == device
+
+
+def test_cuda_without_a_gpu_and_unknown_settings_are_refused():
+    from playlistrec.encoders import choose_backend, choose_device
+
+    with pytest.raises(ValueError, match="no CUDA GPU"):
+        choose_device("cuda", cuda_available=False)
+    with pytest.raises(ValueError, match="expected one of"):
+        choose_device("tpu", cuda_available=False)
+    with pytest.raises(ValueError, match="expected one of"):
+        choose_backend("tensorrt", "cpu")
+
+
+def test_a_gpu_runs_torch_in_fp16_and_a_cpu_keeps_the_chosen_backend(monkeypatch):
+    from playlistrec import encoders
+
+    assert encoders.choose_backend("onnx", "cuda") == "torch"
+    assert encoders.choose_backend("onnx", "cpu") == "onnx"
+    monkeypatch.setattr(encoders, "cuda_available", lambda: True)
+    halves = []
+    monkeypatch.setattr("torch.nn.Module.to", lambda module, device: module)
+    monkeypatch.setattr("torch.nn.Module.half", lambda module: halves.append(module) or module)
+    encoder = encoders.Encoder(device="auto", backend="onnx")
+    assert (encoder.device, encoder.backend, len(halves)) == ("cuda", "torch", 1)

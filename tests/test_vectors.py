@@ -20,3 +20,13 @@ def test_quantise_rounds_to_the_grid_and_absorbs_last_bit_noise():
     assert rounded.tolist() == [[126 * GRID, -0.5, GRID, 0.0]]
     noisy = values + np.float32(2e-7) * np.array([[1, -1, 0, 1]], dtype=np.float32)  # another CPU's last bits
     np.testing.assert_array_equal(quantise(noisy), rounded)
+
+
+def test_rare_tracks_are_left_out_unless_a_playlist_has_nothing_else():
+    from playlistrec.vectors import frequent_track_weights
+
+    # track 0 is in playlists 0 and 1; tracks 1 and 2 in one playlist each; playlist 2 has only rare track 2
+    membership = playlist_track_matrix(np.array([0, 0, 1, 2]), np.array([0, 1, 0, 2]), n_rows=4, n_tracks=3)
+    weights = frequent_track_weights(membership, min_playlists=2)
+    assert weights.toarray().tolist() == [[1, 0, 0], [1, 0, 0], [0, 0, 1], [0, 0, 0]]
+    assert (frequent_track_weights(membership, 1) != membership).nnz == 0

@@ -23,6 +23,7 @@ TINY = {
     "cluster": {"sweep": [3, 6], "n_init": 1, "map_sample": 100},
     "finetune": {"epochs": 1, "max_titles": 300, "probe_titles": 50},
     "eval": {"llm": {"sample": 5}},
+    "embed": {"cache_dir": ""},  # every run encodes afresh (bench/cross_cpu.py compares two runs' encodings)
 }
 
 

@@ -23,6 +23,9 @@ TRACKS = PREPROCESSED / "tracks.parquet"
 ITEMS = PREPROCESSED / "items.parquet"
 PREPROCESS_METRICS = Path("metrics/preprocess.json")
 
+# export_onnx
+ONNX_MODEL = Path("models/onnx/model.onnx")  # the base model's embedding function, for embed.backend onnx
+
 # embed_tracks
 EMBEDDINGS = Path("data/embeddings")
 TRACK_VECTORS = EMBEDDINGS / "track_vectors.npy"

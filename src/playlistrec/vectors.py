@@ -29,3 +29,19 @@ GRID = 2.0**-10
 def quantise(vectors: np.ndarray, grid: float = GRID) -> np.ndarray:
     """`vectors` rounded to the nearest multiple of `grid` (float32): the precision the embeddings are stored at."""
     return (np.round(np.asarray(vectors, dtype=np.float64) / grid) * grid).astype(np.float32)
+
+
+def frequent_track_weights(membership: sp.csr_matrix, min_playlists: int) -> sp.csr_matrix:
+    """Which tracks make each playlist's vector: those in at least `min_playlists` playlists.
+
+    A playlist made only of rarer tracks keeps all its tracks (its vector is their mean), so every
+    playlist with tracks has a vector; the tracks to encode are the columns with a non-zero weight.
+    At MPD scale `min_playlists: 2` leaves out about half the 2.3M tracks (those in one playlist).
+    """
+    counts = np.asarray((membership > 0).sum(axis=0)).ravel()
+    frequent = sp.diags((counts >= min_playlists).astype(np.float32))
+    weights = (membership @ frequent).tocsr()
+    weights.eliminate_zeros()
+    orphans = np.flatnonzero((np.diff(weights.indptr) == 0) & (np.diff(membership.indptr) > 0))
+    keep_all = sp.diags(np.isin(np.arange(membership.shape[0]), orphans).astype(np.float32))
+    return (weights + keep_all @ membership).tocsr()
