@@ -46,6 +46,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "playlistrec.encoders",
             "playlistrec.llm",
             "playlistrec.clustering",
+            "playlistrec.cf",
             "playlistrec.split",
             "playlistrec.finetune",
             "playlistrec.recommenders.data",
