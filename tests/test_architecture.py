@@ -48,6 +48,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "playlistrec.embedding_cache",
             "playlistrec.llm",
             "playlistrec.clustering",
+            "playlistrec.cf",
             "playlistrec.split",
             "playlistrec.finetune",
             "playlistrec.recommenders.data",

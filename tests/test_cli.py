@@ -29,7 +29,7 @@ def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     tracks = catalogue()
     tracks.to_parquet(tmp_path / "data" / "preprocessed" / "tracks.parquet")
     model = catalogue_order_model(tracks)
-    monkeypatch.setattr(service, "pipeline_loader", lambda root, names: dict.fromkeys(names or ["blend"], model))
+    monkeypatch.setattr(service, "pipeline_loader", lambda root, names, *_: dict.fromkeys(names or ["blend"], model))
     return tmp_path
 
 
@@ -130,7 +130,7 @@ def test_table_says_when_popularity_answered_instead_of_the_model(tmp_path, caps
     (tmp_path / "data" / "preprocessed").mkdir(parents=True)
     tracks = catalogue()
     tracks.to_parquet(tmp_path / "data" / "preprocessed" / "tracks.parquet")
-    monkeypatch.setattr(service, "pipeline_loader", lambda root, names: {"exact_title": exact_title_model(tracks)})
+    monkeypatch.setattr(service, "pipeline_loader", lambda root, names, *_: {"exact_title": exact_title_model(tracks)})
     exact = ("--model", "exact_title", "--root", str(tmp_path))
     status, out, _ = run(capsys, "recommend", "summer vibes", "-n", "2", *exact)
     assert status == 0
@@ -245,7 +245,7 @@ def test_submit_writes_a_valid_submission(tmp_path, capsys, monkeypatch):
     playlists = pd.DataFrame({"pid": [0, 1], "title": ["a", "b"]})
     items = pd.DataFrame({"pid": [0, 0, 1], "track_id": [5, 6, 6]})
     model = PopularityRecommender().fit(TrainSet.from_frames(playlists, items, Catalogue(tracks)))
-    monkeypatch.setattr(service, "pipeline_loader", lambda root, names: {"popular": model})
+    monkeypatch.setattr(service, "pipeline_loader", lambda root, names, *_: {"popular": model})
     challenge = {
         "playlists": [
             {"pid": 7, "name": "gym", "num_holdouts": 10, "tracks": [{"track_uri": uri(6)}]},
@@ -325,7 +325,7 @@ def test_a_truncated_parquet_file_under_root_is_one_line_naming_it(root, capsys,
 def loads(root, monkeypatch) -> list[object]:
     """The model loads `serve` asks for (none may happen before the port is known to be usable)."""
     calls: list[object] = []
-    monkeypatch.setattr(service, "pipeline_loader", lambda root, names: calls.append(names) or {})
+    monkeypatch.setattr(service, "pipeline_loader", lambda root, names, *_: calls.append(names) or {})
     return calls
 
 

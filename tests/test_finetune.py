@@ -3,8 +3,18 @@ import pandas as pd
 import pytest
 from safetensors.numpy import load_file
 
-from playlistrec.encoders import Encoder, base_model_path
-from playlistrec.finetune import FinetuneConfig, finetune, loss_curve, same_cluster_recall, title_targets
+from playlistrec.cf import CollaborativeTargets
+from playlistrec.encoders import Encoder, base_model_path, load_projection
+from playlistrec.finetune import (
+    CFConfig,
+    FinetuneConfig,
+    finetune,
+    finetune_cf,
+    loss_curve,
+    repeats,
+    same_cluster_recall,
+    title_targets,
+)
 
 GYM = ["gym", "beast mode", "swole szn", "lift heavy", "cardio", "gains"]
 CHILL = ["chill", "lazy sunday", "calm", "coffee shop", "rainy day", "mellow"]
@@ -57,3 +67,28 @@ def test_finetune_changes_the_saved_encoder_and_reloads_exactly(tmp_path, method
     assert len(result.curve) == 2 and result.curve["val_loss"].notna().all()
     if method == "classifier":
         assert 0.0 <= result.val_accuracy <= 1.0
+
+
+def test_cf_recipe_saves_its_projection_and_reloads_exactly(tmp_path):
+    from sentence_transformers import SentenceTransformer
+
+    titles = ["gym", "beast mode", "chill", "lazy sunday"]
+    targets = np.eye(4, 3, dtype=np.float32)
+    data = CollaborativeTargets(titles, np.array([9, 1, 4, 1]), targets)
+    result = finetune_cf(data, data, CFConfig(epochs=1, batch_size=4, learning_rate=1e-3, seed=0))
+    result.model.save(str(tmp_path), create_model_card=False)
+
+    probes = ["workout mix", "sunday morning"]
+    projected = result.model.encode(probes)
+    assert projected.shape == (2, 3)
+    reloaded = SentenceTransformer(str(tmp_path), device="cpu")
+    np.testing.assert_array_equal(reloaded.encode(probes), projected)  # the projection is in the folder
+    embeddings = Encoder(tmp_path).encode(probes)  # the normalised embedding before the projection
+    pretrained = Encoder().encode(probes)
+    assert (embeddings * pretrained).sum(axis=1).max() < 0.99999  # the encoder itself was trained
+    np.testing.assert_allclose(load_projection(tmp_path)(embeddings), projected, atol=1e-5)
+    assert load_projection("pretrained") is None
+
+
+def test_repeats_grow_with_the_square_root_of_the_playlists_and_are_capped():
+    assert repeats(np.array([1, 2, 4, 9, 100]), max_repeats=4).tolist() == [1, 1, 2, 3, 4]

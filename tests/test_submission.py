@@ -100,7 +100,7 @@ def submit(tmp_path, model, monkeypatch):
     (tmp_path / "data" / "preprocessed").mkdir(parents=True)
     tracks.to_parquet(tmp_path / "data" / "preprocessed" / "tracks.parquet")
     loaded = []
-    monkeypatch.setattr(service, "pipeline_loader", lambda root, names: loaded.append(names) or {"popular": model})
+    monkeypatch.setattr(service, "pipeline_loader", lambda root, names, *_: loaded.append(names) or {"popular": model})
 
     def run(challenge_path, out, *options):
         argv = ["submit", str(challenge_path), "-o", str(out), "--model", "popular", "--root", str(tmp_path)]

@@ -1,16 +1,22 @@
 """A tiny hand-built pipeline folder (the artefacts the eval stage and the front ends read), rock and pop.
 
 Tracks 0-9 are rock, 10-19 pop, track 20 is only in the test playlists; title vectors are the toy
-bag-of-words encoder's (tests/toy.py), for both encoders.
+bag-of-words encoder's (tests/toy.py), for every encoder; the `cf` encoder's folder holds only its Dense
+projection (`toy.cf_space`), next to the train split's collaborative basis in data/cf.
 """
+
+import json
 
 import numpy as np
 import pandas as pd
 import yaml
-from toy import BagOfWords
+from safetensors.numpy import save_file
+from toy import BagOfWords, cf_space
 
+from playlistrec import paths
 from playlistrec.evaluate.llm_baseline import LLMSettings
 from playlistrec.evaluate.run import EvalSettings
+from playlistrec.recommenders.data import playlist_track_matrix
 
 ROCK, POP = range(0, 10), range(10, 20)  # track ids by theme; track 20 only in a test playlist
 TRAIN_TITLES = ["rock"] * 10 + ["rock classics"] * 5 + ["pop"] * 10 + ["pop hits"] * 5
@@ -28,6 +34,29 @@ def settings(typed: bool) -> EvalSettings:
 
 def uri(i: int) -> str:
     return f"spotify:track:{i:022d}"
+
+
+def write_cf(root, basis, projection) -> None:
+    """data/cf's basis files and a models/title_cf folder holding the projection as sentence-transformers saves it."""
+    (root / paths.CF_DIR).mkdir(parents=True)
+    np.save(root / paths.ITEM_FACTORS, basis.item_factors)
+    np.save(root / paths.SINGULAR_VALUES, basis.singular_values)
+    dense = root / paths.TITLE_CF / "3_Dense"
+    dense.mkdir(parents=True)
+    (root / paths.TITLE_CF / "config.json").write_text("{}")
+    modules = [
+        {"path": path, "type": f"sentence_transformers.{kind}"}
+        for path, kind in (
+            ("", "Transformer"),
+            ("1_Pooling", "Pooling"),
+            ("2_Normalize", "Normalize"),
+            ("3_Dense", "Dense"),
+        )
+    ]
+    (root / paths.TITLE_CF / "modules.json").write_text(json.dumps(modules))
+    config = {"out_features": len(projection.bias), "activation_function": "torch.nn.modules.linear.Identity"}
+    (dense / "config.json").write_text(json.dumps(config))
+    save_file({"linear.weight": projection.weight, "linear.bias": projection.bias}, str(dense / "model.safetensors"))
 
 
 def write_artefacts(root, typed: bool) -> None:
@@ -62,8 +91,12 @@ def write_artefacts(root, typed: bool) -> None:
     pd.DataFrame({"title": counts.index, "n_playlists": counts.to_numpy(dtype="int32")}).to_parquet(
         titles_dir / "titles.parquet"
     )
-    for name in ("pretrained", "finetuned"):
+    for name in paths.TITLE_ENCODERS:
         np.save(titles_dir / f"{name}.npy", BagOfWords().encode(list(counts.index)))
+    train_items = [(pid, track) for pid, _, track in items if sets[pid] == "train"]
+    rows, cols = np.array(train_items).T
+    matrix = playlist_track_matrix(rows, cols, len(TRAIN_TITLES), 21)
+    write_cf(root, *cf_space(matrix, np.array(TRAIN_TITLES, dtype=object)))
     (root / "params.yaml").write_text(yaml.safe_dump({"recommend": HYPER}))
     if typed:
         truth = root / TRUTH_DIR

@@ -16,7 +16,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from playlistrec import paths
-from playlistrec.recommenders.data import Catalogue, TitleVectors, TrainSet
+from playlistrec.encoders import load_projection
+from playlistrec.recommenders.data import Catalogue, CollaborativeBasis, TitleVectors, TrainSet
 from playlistrec.recommenders.query_encoder import QueryEncoder
 
 
@@ -27,9 +28,13 @@ class StoredTitleVectors(Mapping[str, TitleVectors]):
     encoder; models asking for the same encoder share it (and its cache).
     """
 
-    def __init__(self, root: Path, titles: pd.DataFrame) -> None:
+    def __init__(self, root: Path, titles: pd.DataFrame, extra_titles: Iterable[str] = ()) -> None:
+        """`extra_titles`: titles beyond the stored ones (of playlists outside train, `--fit all`), embedded
+        by each encoder when a model first asks for its vectors; all titles are then in sorted order."""
         self.root = root
-        self.titles = titles["title"].to_numpy(dtype=object)
+        self.stored = titles["title"].to_numpy(dtype=object)
+        self.extra = sorted(set(extra_titles) - set(self.stored))
+        self.titles = np.asarray(sorted([*self.stored, *self.extra]), dtype=object)
         self._loaded: dict[str, TitleVectors] = {}
 
     def __getitem__(self, encoder: str) -> TitleVectors:
@@ -46,14 +51,17 @@ class StoredTitleVectors(Mapping[str, TitleVectors]):
         return len(paths.TITLE_ENCODERS)
 
     def _load(self, encoder: str) -> TitleVectors:
-        """Read one encoder's vectors, checking they are one row per title."""
+        """Read one encoder's vectors, checking they are one row per stored title; embed the extra titles."""
         file = paths.title_vectors_file(encoder)
         vectors = np.load(self.root / file)
-        if len(vectors) != len(self.titles):
-            raise ValueError(f"{file} has {len(vectors)} rows for {len(self.titles)} titles")
+        if len(vectors) != len(self.stored):
+            raise ValueError(f"{file} has {len(vectors)} rows for {len(self.stored)} titles")
         model = paths.TITLE_ENCODERS[encoder]
-        query_encoder = QueryEncoder(model if model == "pretrained" else self.root / model, (self.titles, vectors))
-        return TitleVectors(self.titles, vectors, query_encoder)
+        folder = model if model == "pretrained" else self.root / model
+        query_encoder = QueryEncoder(folder, (self.stored, vectors))
+        if self.extra:
+            vectors = query_encoder.encode(list(self.titles))  # the stored rows come from its cache, in title order
+        return TitleVectors(self.titles, vectors, query_encoder, load_projection(folder))
 
 
 @dataclass(frozen=True)
@@ -71,10 +79,27 @@ class PipelineData:
         playlists = self.playlists[self.playlists["set"] == which]
         return playlists, self.items[self.items["pid"].isin(playlists["pid"])]
 
-    def train_set(self) -> TrainSet:
-        """The TRAIN split as the models' training data, with the stored title vectors."""
-        playlists, items = self.subset("train")
-        return TrainSet.from_frames(playlists, items, self.catalogue, StoredTitleVectors(self.root, self.titles))
+    def train_set(self, fit: str = "train") -> TrainSet:
+        """The models' training data, with the stored title vectors and the train split's collaborative basis.
+
+        `fit="train"`: the TRAIN split (what the evaluation always fits on). `fit="all"`: every playlist the
+        pipeline read (train + val + test), for models used after the evaluation (a challenge set or a
+        user's query is never part of the data); titles seen only outside train are embedded on first use.
+        """
+        if fit == "train":
+            playlists, items = self.subset("train")
+        elif fit == "all":
+            playlists, items = self.playlists, self.items
+        else:
+            raise ValueError(f"fit must be 'train' or 'all', not {fit!r}")
+        extra = set(playlists["title"]) - {""}
+        vectors = StoredTitleVectors(self.root, self.titles, extra if fit == "all" else ())
+        return TrainSet.from_frames(playlists, items, self.catalogue, vectors, load_basis(self.root))
+
+
+def load_basis(root: Path) -> CollaborativeBasis:
+    """The factorize stage's item factors and singular values under `root`."""
+    return CollaborativeBasis(np.load(root / paths.ITEM_FACTORS), np.load(root / paths.SINGULAR_VALUES))
 
 
 # What the models are fitted on: `load_pipeline`'s tables and the stored title vectors of every encoder.
@@ -84,6 +109,8 @@ MODEL_INPUTS: tuple[Path, ...] = (
     paths.ITEMS,
     paths.TRACKS,
     paths.TITLES,
+    paths.ITEM_FACTORS,
+    paths.SINGULAR_VALUES,
     *(paths.title_vectors_file(encoder) for encoder in paths.TITLE_ENCODERS),
 )
 

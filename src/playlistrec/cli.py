@@ -36,6 +36,17 @@ class HelpNamingModels(argparse.ArgumentParser):
         return super().format_help().replace(MODELS_MARK, ", ".join(MODELS))
 
 
+def _add_fit(parser: argparse.ArgumentParser, default: str) -> None:
+    """`--fit all|train`: fit the models on every playlist the pipeline read, or on the train split only."""
+    parser.add_argument(
+        "--fit",
+        choices=["all", "train"],
+        default=default,
+        help=f"fit the models on every playlist the pipeline read (all) or on its train split, as the "
+        f"evaluation does (train) (default: {default})",
+    )
+
+
 def _add_recommend(commands: argparse._SubParsersAction) -> None:
     """`recommend TITLE [--seed URI ...] [-n N] [--model NAME] [--json] [--root PATH]`."""
     parser = commands.add_parser("recommend", help="print a playlist for a title (and optional seed tracks)")
@@ -45,6 +56,7 @@ def _add_recommend(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--model", default=None, help=f"one of {MODELS_MARK} (default: blend)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument("--root", type=Path, default=Path("."), help="pipeline folder (default: .)")
+    _add_fit(parser, "train")
     parser.set_defaults(run=run_recommend)
 
 
@@ -62,6 +74,7 @@ def _add_serve(commands: argparse._SubParsersAction) -> None:
         "localhost, 127.0.0.1, ::1 and --host are always answered",
     )
     parser.add_argument("--root", type=Path, default=Path("."), help="pipeline folder (default: .)")
+    _add_fit(parser, "train")
     parser.set_defaults(run=run_serve)
 
 
@@ -82,6 +95,7 @@ def _add_submit(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--team", default="playlistrec", help="team name for the team_info line")
     parser.add_argument("--email", default="", help="contact email for the team_info line")
     parser.add_argument("--root", type=Path, default=Path("."), help="pipeline folder (default: .)")
+    _add_fit(parser, "all")
     parser.set_defaults(run=run_submit)
 
 
@@ -126,7 +140,7 @@ def run_recommend(args: argparse.Namespace) -> None:
 
     check_query(args.title, args.seed, args.n)  # before any loading: fail fast on an empty request
     model = args.model or DEFAULT_MODEL
-    service = PlaylistService.from_root(args.root, [model])
+    service = PlaylistService.from_root(args.root, [model], fit=args.fit)
     playlist = service.recommend(args.title, args.seed, model, args.n)
     if args.json:
         result = {
@@ -165,7 +179,7 @@ def run_serve(args: argparse.Namespace) -> None:
         raise UsageError(str(error)) from error
     with sock:
         print(f"playlistrec: loading models from {args.root.resolve()}...", flush=True)
-        service = PlaylistService.from_root(args.root)
+        service = PlaylistService.from_root(args.root, fit=args.fit)
         service.warm_up()
         port = sock.getsockname()[1]
         print(f"playlistrec: serving {len(service.model_names)} models on http://{args.host}:{port}/", flush=True)
@@ -180,7 +194,7 @@ def run_submit(args: argparse.Namespace) -> None:
     model = args.model or DEFAULT_MODEL
     try:  # bad team info, a folder as output, a damaged challenge set, too small a catalogue
         challenge = prepare_submission(args.challenge, args.out, args.team, args.email)  # before the model loads
-        recommender = PlaylistService.from_root(args.root, [model]).model(model)
+        recommender = PlaylistService.from_root(args.root, [model], fit=args.fit).model(model)
         count = write_submission(recommender, challenge, args.out, args.team, args.email)
     except (OSError, ValueError) as error:
         raise UsageError(str(error)) from error

@@ -31,6 +31,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -81,6 +82,40 @@ def _max_seq_length(model_dir: Path, default: int = 256) -> int:
     if config_file.is_file():
         return int(json.loads(config_file.read_text(encoding="utf-8")).get("max_seq_length", default))
     return default
+
+
+@dataclass(frozen=True)
+class Projection:
+    """A SentenceTransformer folder's linear `Dense` layer after the normalised embedding (the `cf` recipe's)."""
+
+    weight: np.ndarray  # float32 [d, EMBEDDING_DIM]
+    bias: np.ndarray  # float32 [d]
+
+    def __call__(self, embeddings: np.ndarray) -> np.ndarray:
+        """The projected vectors of normalised embeddings (what `SentenceTransformer.encode` returns)."""
+        return (embeddings @ self.weight.T + self.bias).astype(np.float32)
+
+
+def load_projection(name_or_path: str | Path) -> Projection | None:
+    """The folder's Dense projection (its last module), or None when it has none (the pretrained model, a
+    folder without modules.json).
+
+    Only a linear (identity activation) Dense layer placed after Normalize is read: anything else would
+    not be reproduced, so it is refused."""
+    path = base_model_path() if str(name_or_path) == "pretrained" else Path(name_or_path)
+    modules_file = path / "modules.json"
+    modules = json.loads(modules_file.read_text(encoding="utf-8")) if modules_file.is_file() else []
+    kinds = [module["type"].rsplit(".", 1)[-1] for module in modules]
+    if "Dense" not in kinds:
+        return None
+    config = json.loads((path / modules[-1]["path"] / "config.json").read_text(encoding="utf-8"))
+    if kinds[-2:] != ["Normalize", "Dense"] or not config["activation_function"].endswith("Identity"):
+        raise ValueError(f"{path}: only a linear Dense layer after Normalize can be reproduced (modules {kinds})")
+    from safetensors.numpy import load_file
+
+    weights = load_file(str(path / modules[-1]["path"] / "model.safetensors"))
+    bias = weights.get("linear.bias", np.zeros(config["out_features"], dtype=np.float32))
+    return Projection(weights["linear.weight"].astype(np.float32), bias.astype(np.float32))
 
 
 def choose_device(setting: str, cuda_available: bool) -> str:

@@ -8,6 +8,11 @@ that retrieval uses (mean pooling + L2 normalisation of the SentenceTransformer 
   (a soft target). Only the encoder is saved; the head is thrown away.
 - ``triplet``: batch-hard soft-margin triplet loss over each unique title's majority cluster, with a
   label-grouping batch sampler so every batch holds positives.
+- ``cf`` (`finetune_cf`): the encoder plus a `Dense` projection to d, regressed onto each unique title's
+  collaborative target (`cf.py`: the normalised mean SVD factors of its playlists) with sentence-transformers'
+  `EmbedDistillLoss` (MSE, as `MSELoss`, or cosine distance). The projection is part of the saved model,
+  so reloading the folder gives the projected vectors; `encoders.Encoder` still reads the normalised
+  mean-pooled embedding before it.
 
 Training rows are UNIQUE normalised titles of the train split's kept (non-miscellaneous) clusters:
 a head title with thousands of copies is one row with a soft target, so copies never dominate a batch
@@ -25,7 +30,8 @@ import pandas as pd
 import torch
 from torch import nn
 
-from playlistrec.encoders import base_model_path, resolve_device
+from playlistrec.cf import CollaborativeTargets
+from playlistrec.encoders import EMBEDDING_DIM, base_model_path, resolve_device
 
 
 @dataclass(frozen=True)
@@ -146,11 +152,7 @@ class FinetuneResult:
 
 def finetune(train: TitleTargets, val: TitleTargets, config: FinetuneConfig) -> FinetuneResult:
     """Train all-MiniLM-L6-v2 on `train`, validating each epoch on `val`; returns the trained model."""
-    from sentence_transformers import (
-        SentenceTransformer,
-        SentenceTransformerTrainer,
-        SentenceTransformerTrainingArguments,
-    )
+    from sentence_transformers import SentenceTransformer
     from sentence_transformers.base.sampler import BatchSamplers
 
     torch.manual_seed(config.seed)
@@ -158,6 +160,29 @@ def finetune(train: TitleTargets, val: TitleTargets, config: FinetuneConfig) -> 
     model = SentenceTransformer(str(base_model_path()), device=device)
     n_clusters = train.targets.shape[1]
     loss = _loss(model, config.method, n_clusters, config)
+    trainer = _train(
+        model,
+        loss,
+        _dataset(train, config.method),
+        _dataset(val, config.method),
+        config,
+        {"classifier": config.head_learning_rate} if config.method == "classifier" else {},
+        BatchSamplers.GROUP_BY_LABEL if config.method == "triplet" else BatchSamplers.BATCH_SAMPLER,
+    )
+    model.eval()
+    accuracy = _head_accuracy(loss, model, val) if isinstance(loss, TitleClusterLoss) else None
+    return FinetuneResult(model=model, curve=loss_curve(trainer.state.log_history), val_accuracy=accuracy)
+
+
+def _train(model, loss, train_data, val_data, config, learning_rates: dict[str, float], sampler):
+    """Run sentence-transformers' Trainer (on the model's device, fp16 on a GPU, seeded, per-epoch loss on
+    `val_data`); returns the trainer.
+
+    `config` gives epochs, batch_size, learning_rate and seed; `learning_rates` maps parameter-name patterns
+    to their own rates (a head's)."""
+    from sentence_transformers import SentenceTransformerTrainer, SentenceTransformerTrainingArguments
+
+    device = model.device.type
     with tempfile.TemporaryDirectory() as scratch:
         args = SentenceTransformerTrainingArguments(
             output_dir=scratch,
@@ -165,7 +190,7 @@ def finetune(train: TitleTargets, val: TitleTargets, config: FinetuneConfig) -> 
             per_device_train_batch_size=config.batch_size,
             per_device_eval_batch_size=128,
             learning_rate=config.learning_rate,
-            learning_rate_mapping={"classifier": config.head_learning_rate} if config.method == "classifier" else {},
+            learning_rate_mapping=learning_rates,
             warmup_steps=0.1,
             seed=config.seed,
             data_seed=config.seed,
@@ -176,19 +201,84 @@ def finetune(train: TitleTargets, val: TitleTargets, config: FinetuneConfig) -> 
             use_cpu=device == "cpu",
             fp16=device == "cuda",
             dataloader_num_workers=0,
-            batch_sampler=BatchSamplers.GROUP_BY_LABEL if config.method == "triplet" else BatchSamplers.BATCH_SAMPLER,
+            batch_sampler=sampler,
         )
         trainer = SentenceTransformerTrainer(
-            model=model,
-            args=args,
-            train_dataset=_dataset(train, config.method),
-            eval_dataset=_dataset(val, config.method),
-            loss=loss,
+            model=model, args=args, train_dataset=train_data, eval_dataset=val_data, loss=loss
         )
         trainer.train()
+    return trainer
+
+
+@dataclass(frozen=True)
+class CFConfig:
+    """The `finetune_cf:` section of params.yaml."""
+
+    epochs: int = 8
+    batch_size: int = 32
+    learning_rate: float = 1e-4
+    head_learning_rate: float = 1e-3
+    loss: str = "mse"
+    max_repeats: int = 4
+    max_titles: int = 20000
+    seed: int = 42
+    device: str = "cpu"  # embed.device: auto | cpu | cuda
+
+
+def repeats(counts: np.ndarray, max_repeats: int) -> np.ndarray:
+    """Training copies of each unique title: round(sqrt(playlists)), between 1 and `max_repeats`.
+
+    A title of many playlists is a surer target and a likelier query, so it counts more, but sub-linearly
+    and capped, so the head titles do not fill the epochs."""
+    return np.clip(np.rint(np.sqrt(counts)), 1, max(max_repeats, 1)).astype(np.int64)
+
+
+def cf_dataset(data: CollaborativeTargets, max_repeats: int = 1):
+    """A `datasets.Dataset` of (title, target vector), each title `repeats` times."""
+    from datasets import Dataset
+
+    copies = repeats(data.counts, max_repeats)
+    index = np.repeat(np.arange(len(data.titles)), copies)
+    return Dataset.from_dict({"title": [data.titles[i] for i in index], "label": data.targets[index].tolist()})
+
+
+def cf_model(dim: int, device: str = "cpu"):
+    """all-MiniLM-L6-v2 (mean pooling, normalisation) followed by a linear `Dense` projection to `dim`."""
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.base.modules.dense import Dense
+
+    model = SentenceTransformer(str(base_model_path()), device=resolve_device(device))
+    model.append(Dense(EMBEDDING_DIM, dim, activation_function=None))
+    return model
+
+
+def most_frequent(data: CollaborativeTargets, max_titles: int) -> CollaborativeTargets:
+    """The `max_titles` titles of most playlists (ties by title), in title order."""
+    keep = np.sort(np.lexsort((np.arange(len(data.titles)), -data.counts))[:max_titles])
+    return CollaborativeTargets([data.titles[i] for i in keep], data.counts[keep], data.targets[keep])
+
+
+def finetune_cf(train: CollaborativeTargets, val: CollaborativeTargets, config: CFConfig) -> FinetuneResult:
+    """Train encoder + projection on `train`'s targets (validation loss on `val` each epoch)."""
+    from sentence_transformers.base.sampler import BatchSamplers
+    from sentence_transformers.sentence_transformer.losses import EmbedDistillLoss
+
+    if config.loss not in ("mse", "cosine"):
+        raise ValueError(f"finetune_cf.loss must be 'mse' or 'cosine', not {config.loss!r}")
+    torch.manual_seed(config.seed)
+    model = cf_model(train.targets.shape[1], config.device)
+    train = most_frequent(train, config.max_titles)
+    trainer = _train(
+        model,
+        EmbedDistillLoss(model, distance_metric=config.loss),
+        cf_dataset(train, config.max_repeats),
+        cf_dataset(val),
+        config,
+        {"linear": config.head_learning_rate},
+        BatchSamplers.BATCH_SAMPLER,
+    )
     model.eval()
-    accuracy = _head_accuracy(loss, model, val) if isinstance(loss, TitleClusterLoss) else None
-    return FinetuneResult(model=model, curve=loss_curve(trainer.state.log_history), val_accuracy=accuracy)
+    return FinetuneResult(model=model, curve=loss_curve(trainer.state.log_history), val_accuracy=None)
 
 
 def _head_accuracy(loss: TitleClusterLoss, model, val: TitleTargets) -> float:

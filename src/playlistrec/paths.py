@@ -43,16 +43,28 @@ CLUSTER_MAP = Path("metrics/plots/cluster_map.csv")
 # split
 SPLIT = Path("data/split/split.parquet")
 
+# factorize: the train split's collaborative space (truncated SVD of the weighted playlist x track matrix)
+CF_DIR = Path("data/cf")
+ITEM_FACTORS = CF_DIR / "item_factors.npy"  # float32 [n_tracks, d], row i = track_id i
+SINGULAR_VALUES = CF_DIR / "singular_values.npy"  # float32 [d]
+PLAYLIST_FACTORS = CF_DIR / "playlist_factors.npy"  # float32 [n_train, d], train playlists by pid
+CF_TARGETS = CF_DIR / "targets.parquet"  # (title, n_playlists, set): unique titles of train and val
+CF_TARGET_VECTORS = CF_DIR / "targets.npy"  # float32 [n_titles, d] unit rows, in CF_TARGETS order
+
 # finetune
 FINETUNED = Path("models/finetuned")
 FINETUNE_METRICS = Path("metrics/finetune.json")
 FINETUNE_LOSS = Path("metrics/plots/finetune_loss.csv")
 
+# finetune_cf: the title encoder trained into the collaborative space, with its projection to d
+TITLE_CF = Path("models/title_cf")
+FINETUNE_CF_METRICS = Path("metrics/finetune_cf.json")
+
 # embed_titles
 TITLES_DIR = Path("data/titles")
 TITLES = TITLES_DIR / "titles.parquet"
 # Its title encoders: name -> "pretrained" (the packaged base model) or a model folder.
-TITLE_ENCODERS: dict[str, str | Path] = {"pretrained": "pretrained", "finetuned": FINETUNED}
+TITLE_ENCODERS: dict[str, str | Path] = {"pretrained": "pretrained", "finetuned": FINETUNED, "cf": TITLE_CF}
 
 # eval
 EVAL_METRICS = Path("metrics/eval.json")

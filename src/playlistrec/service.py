@@ -24,8 +24,8 @@ from playlistrec import paths
 if TYPE_CHECKING:
     from playlistrec.recommenders.base import Recommender
 
-    # Loads the named models from a pipeline folder: (root, names or None for all) -> {name: recommender}.
-    Loader = Callable[[Path, Sequence[str] | None], Mapping[str, Recommender]]
+    # Loads the named models from a pipeline folder: (root, names or None for all, fit) -> {name: recommender}.
+    Loader = Callable[[Path, Sequence[str] | None, str], Mapping[str, Recommender]]
 
 DEFAULT_MODEL = "blend"
 MAX_QUERY_CHARS = 500
@@ -83,9 +83,10 @@ def spotify_url(track_uri: str) -> str:
     return SPOTIFY_TRACK_URL + track_uri.rsplit(":", 1)[-1]
 
 
-def pipeline_loader(root: Path, names: Sequence[str] | None) -> Mapping[str, Recommender]:
+def pipeline_loader(root: Path, names: Sequence[str] | None, fit: str = "train") -> Mapping[str, Recommender]:
     """The named models (None: all) fitted on the pipeline's artefacts under `root`, with the hyper-parameters
-    of its params.yaml (`recommend`). The registry is imported only when needed.
+    of its params.yaml (`recommend`): on the train split (`fit="train"`, as evaluated) or on every playlist
+    the pipeline read (`fit="all"`). The registry is imported only when needed.
 
     An unknown name is the user's mistake (a QueryError listing the choices), checked before any loading.
     """
@@ -98,7 +99,7 @@ def pipeline_loader(root: Path, names: Sequence[str] | None) -> Mapping[str, Rec
         raise QueryError(f"unknown model {echo(unknown[0])}; choose one of: {', '.join(MODELS)}")
     check_readable(root)  # a damaged file is named now, not found half-way through loading
     data = load_pipeline(root)
-    return load_recommenders(data, load_params(root / paths.PARAMS).get("recommend", {}), names)
+    return load_recommenders(data, load_params(root / paths.PARAMS).get("recommend", {}), names, fit)
 
 
 class PlaylistService:
@@ -117,16 +118,17 @@ class PlaylistService:
 
     @classmethod
     def from_root(
-        cls, root: Path, models: Sequence[str] | None = None, loader: Loader | None = None
+        cls, root: Path, models: Sequence[str] | None = None, loader: Loader | None = None, fit: str = "train"
     ) -> PlaylistService:
         """The service over a pipeline folder's artefacts; `models` limits which models are loaded.
 
         With `models` given only those are loaded (the command line asks for one); with None every model
-        is loaded now, once (the web server). `loader` defaults to `pipeline_loader`.
+        is loaded now, once (the web server). `loader` defaults to `pipeline_loader`; `fit` says which
+        playlists the models are fitted on ("train" or "all").
         """
         tracks = read_tracks(root)
         try:
-            loaded = (loader or pipeline_loader)(root, models)
+            loaded = (loader or pipeline_loader)(root, models, fit)
         except FileNotFoundError as error:
             missing = error.filename or error
             raise MissingArtefactsError(f"missing pipeline artefact ({missing}); run `dvc repro` first") from error

@@ -18,7 +18,7 @@ def test_evaluation_writes_every_output(tmp_path, toy_encoder):
     headline = json.loads((tmp_path / "metrics" / "eval.json").read_text())
     assert headline.pop("llm") == {"status": "skipped"}
     assert set(headline) == set(MODELS)
-    title_models = {"exact_title", "report", "title_pretrained", "title_finetuned"}
+    title_models = {"exact_title", "report", "title_pretrained", "title_finetuned", "title_cf"}
     for model, figures in headline.items():
         extra = {"tail_ndcg", "unseen_ndcg", "typed_ndcg"} if model in title_models else set()
         assert set(figures) == {"ndcg", "r_precision", "clicks"} | extra, model

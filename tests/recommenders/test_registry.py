@@ -5,7 +5,7 @@ import toy_pipeline
 
 from playlistrec.artefacts import load_pipeline
 from playlistrec.recommenders.blend import BlendRecommender
-from playlistrec.recommenders.data import UnknownTrackError
+from playlistrec.recommenders.data import Queries, UnknownTrackError
 from playlistrec.recommenders.registry import MODELS, load_recommenders, make_models
 from playlistrec.recommenders.title import ReportRecommender, TitleRecommender
 
@@ -50,3 +50,16 @@ def test_load_recommenders_fits_on_train_and_looks_up_uris(tmp_path, toy_encoder
         models["blend"].recommend("rock", ["spotify:track:missing"])
     only = load_recommenders(load_pipeline(tmp_path), toy_pipeline.HYPER, models=["exact_title"])
     assert list(only) == ["exact_title"]
+    assert set(models["title_cf"].recommend("Rock", n=10)) == {uri(i) for i in rock}
+
+
+@pytest.mark.parametrize("fit", ["train", "all"])
+def test_fit_all_sees_the_val_and_test_playlists_and_train_does_not(tmp_path, toy_encoder, fit):
+    toy_pipeline.write_artefacts(tmp_path, typed=False)
+    data = load_pipeline(tmp_path)
+    models = load_recommenders(data, toy_pipeline.HYPER, ["popular", "exact_title", "title_cf"], fit=fit)
+    assert models["popular"].popularity_[20] == (4 if fit == "all" else 0)  # track 20: in the 4 test playlists only
+    queries = Queries.titles_only(["classics", "rock"], len(data.catalogue))
+    assert models["exact_title"].score(queries)[0, 20] == (1.0 if fit == "all" else 0.0)  # a test-only title
+    assert (models["title_cf"].item_factors_[20] != 0).any() == (fit == "all")  # folded into the train basis
+    assert (models["title_cf"].score(queries)[1, 20] > 0) == (fit == "all")

@@ -72,13 +72,32 @@ class SupportsEncode(Protocol):
     def encode(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
+class SupportsProject(Protocol):
+    """A title encoder's projection of its embeddings into another space (`encoders.Projection`)."""
+
+    def __call__(self, embeddings: np.ndarray) -> np.ndarray: ...
+
+
 @dataclass(frozen=True)
 class TitleVectors:
-    """Unique normalised train titles, their unit embeddings (rows aligned) and the encoder for query titles."""
+    """Unique normalised train titles, their unit embeddings (rows aligned) and the encoder for query titles.
+
+    `projection`: the encoder's learned map from its embeddings into the collaborative space (the `cf`
+    recipe's Dense layer), None for an encoder without one."""
 
     titles: np.ndarray
     vectors: np.ndarray
     encoder: SupportsEncode
+    projection: SupportsProject | None = None
+
+
+@dataclass(frozen=True)
+class CollaborativeBasis:
+    """The factorize stage's SVD of the TRAIN split (`cf.py`): item factors [n_tracks, d] and singular values,
+    the space a projected title is scored in; a model refits the item factors on its own rows in it."""
+
+    item_factors: np.ndarray
+    singular_values: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -88,12 +107,14 @@ class TrainSet:
     `matrix` is the binary playlist x track CSR matrix over the whole catalogue's track ids, `titles` the
     normalised title of each matrix row. `title_vectors` holds the unique train titles embedded by each title
     encoder, by encoder name (a title model reads the one it names at fit); it may load on first access.
+    `basis`: the train split's collaborative space, when the pipeline has one (the `title_cf` model's).
     """
 
     matrix: sp.csr_matrix
     titles: np.ndarray
     catalogue: Catalogue
     title_vectors: Mapping[str, TitleVectors] = field(default_factory=dict)
+    basis: CollaborativeBasis | None = None
 
     @classmethod
     def from_frames(
@@ -102,6 +123,7 @@ class TrainSet:
         items: pd.DataFrame,
         catalogue: Catalogue,
         title_vectors: Mapping[str, TitleVectors] | None = None,
+        basis: CollaborativeBasis | None = None,
     ) -> TrainSet:
         """Build from train playlists (pid, title) and their items (pid, track_id)."""
         playlists = playlists.sort_values("pid").reset_index(drop=True)
@@ -110,7 +132,7 @@ class TrainSet:
             raise ValueError("items reference playlists outside the training set")
         matrix = playlist_track_matrix(rows, items["track_id"].to_numpy(), len(playlists), len(catalogue))
         titles = playlists["title"].to_numpy(dtype=object)
-        return cls(matrix, titles, catalogue, {} if title_vectors is None else title_vectors)
+        return cls(matrix, titles, catalogue, {} if title_vectors is None else title_vectors, basis)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from playlistrec.recommenders.base import Recommender
 from playlistrec.recommenders.blend import BlendRecommender
+from playlistrec.recommenders.cf import CollaborativeTitleRecommender
 from playlistrec.recommenders.itemknn import CooccurrenceRecommender
 from playlistrec.recommenders.popularity import PopularityRecommender
 from playlistrec.recommenders.title import ExactTitleRecommender, ReportRecommender, TitleRecommender
@@ -49,12 +50,20 @@ def _blend(**hyper: Any) -> BlendRecommender:
     )
 
 
+def _title_cf(vote: str = "", **hyper: Any) -> CollaborativeTitleRecommender:
+    """The title in the collaborative space, fused with the model named `vote` ("" = alone)."""
+    return CollaborativeTitleRecommender(
+        vote_model=build(vote, hyper) if vote else None, **arguments(CollaborativeTitleRecommender, hyper)
+    )
+
+
 FACTORIES: dict[str, Factory] = {
     "popular": PopularityRecommender,
     "exact_title": ExactTitleRecommender,
     "report": partial(ReportRecommender, encoder="pretrained"),
     "title_pretrained": partial(TitleRecommender, encoder="pretrained"),
     "title_finetuned": partial(TitleRecommender, encoder="finetuned"),
+    "title_cf": _title_cf,
     "blend": _blend,
 }
 MODELS = tuple(FACTORIES)  # in the order the metrics and the model menu list them
@@ -77,13 +86,14 @@ def make_models(names: Iterable[str], hyper: Mapping[str, Any]) -> dict[str, Rec
 
 
 def load_recommenders(
-    data: PipelineData, hyper: Mapping[str, Any], models: Iterable[str] | None = None
+    data: PipelineData, hyper: Mapping[str, Any], models: Iterable[str] | None = None, fit: str = "train"
 ) -> dict[str, Recommender]:
-    """The named models (all of `MODELS` by default) fitted on the pipeline artefacts' train split.
+    """The named models (all of `MODELS` by default) fitted on the pipeline artefacts' train split
+    (`fit="train"`) or on every playlist it read (`fit="all"`, see `PipelineData.train_set`).
 
     Each has `recommend(title, seed_uris, n)` and `catalogue_` (`describe(ids)` for display, `ids(uris)`
     raising `UnknownTrackError` on an unknown URI). Title encoders load on the first new title.
     """
     built = make_models(MODELS if models is None else models, hyper)
-    train = data.train_set()
+    train = data.train_set(fit)
     return {name: model.fit(train) for name, model in built.items()}
