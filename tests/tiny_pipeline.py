@@ -19,11 +19,12 @@ ROOT = Path(__file__).resolve().parents[1]
 TINY = {
     "k": 6,
     "generate": {"profile": "clean", "n_playlists": 600, "slice_size": 200},
-    "embed": {"min_track_playlists": 1},  # the tiny reference was measured with every track in the mean
+    # Every track in the mean, as when the tiny reference was measured; every run encodes afresh, no cache
+    # (bench/cross_cpu.py compares two runs' encodings).
+    "embed": {"min_track_playlists": 1, "cache_dir": ""},
     "cluster": {"sweep": [3, 6], "n_init": 1, "map_sample": 100},
     "finetune": {"epochs": 1, "max_titles": 300, "probe_titles": 50},
     "eval": {"llm": {"sample": 5}},
-    "embed": {"cache_dir": ""},  # every run encodes afresh (bench/cross_cpu.py compares two runs' encodings)
 }
 
 
