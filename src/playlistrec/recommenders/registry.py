@@ -18,10 +18,13 @@ from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from playlistrec.recommenders.als import ALSRecommender
+from playlistrec.recommenders.artists import ArtistRecommender
 from playlistrec.recommenders.base import Recommender
 from playlistrec.recommenders.blend import BlendRecommender
 from playlistrec.recommenders.itemknn import CooccurrenceRecommender
 from playlistrec.recommenders.popularity import PopularityRecommender
+from playlistrec.recommenders.rp3beta import RP3betaRecommender
 from playlistrec.recommenders.title import ExactTitleRecommender, ReportRecommender, TitleRecommender
 
 if TYPE_CHECKING:
@@ -56,6 +59,9 @@ FACTORIES: dict[str, Factory] = {
     "title_pretrained": partial(TitleRecommender, encoder="pretrained"),
     "title_finetuned": partial(TitleRecommender, encoder="finetuned"),
     "blend": _blend,
+    "rp3beta": RP3betaRecommender,
+    "artists": ArtistRecommender,
+    "als": ALSRecommender,
 }
 MODELS = tuple(FACTORIES)  # in the order the metrics and the model menu list them
 
