@@ -13,6 +13,7 @@ from playlistrec.evaluate.llm_baseline import LLMSettings
 from playlistrec.evaluate.run import EvalSettings, run_evaluation, summary_line, write_outputs
 from playlistrec.io import load_params
 from playlistrec.process import run_stage
+from playlistrec.recommenders.registry import pipeline_models
 from playlistrec.truth import TruthMismatchError
 
 
@@ -33,7 +34,8 @@ def main() -> int:
     start = time.perf_counter()
     params = load_params()
     try:
-        result = run_evaluation(Path("."), params["recommend"], eval_settings(params))
+        models = pipeline_models(params["recommend"], Path("."), require=True)  # `ranked` when the ranker is on
+        result = run_evaluation(Path("."), params["recommend"], eval_settings(params), models)
     except TruthMismatchError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -31,9 +31,9 @@ class HelpNamingModels(argparse.ArgumentParser):
     so the list is always the registry's and no other command pays for the import."""
 
     def format_help(self) -> str:
-        from playlistrec.recommenders.registry import MODELS
+        from playlistrec.recommenders.registry import FACTORIES
 
-        return super().format_help().replace(MODELS_MARK, ", ".join(MODELS))
+        return super().format_help().replace(MODELS_MARK, ", ".join(FACTORIES))
 
 
 def _add_fit(parser: argparse.ArgumentParser, default: str) -> None:
@@ -53,7 +53,7 @@ def _add_recommend(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("title", help='playlist title, e.g. "summer vibes" ("" with --seed for seeds only)')
     parser.add_argument("--seed", action="append", default=[], metavar="URI", help="a seed track URI (repeatable)")
     parser.add_argument("-n", type=int, default=20, help="number of tracks (default 20)")
-    parser.add_argument("--model", default=None, help=f"one of {MODELS_MARK} (default: blend)")
+    parser.add_argument("--model", default=None, help=f"one of {MODELS_MARK} (default: ranked if trained, else blend)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument("--root", type=Path, default=Path("."), help="pipeline folder (default: .)")
     _add_fit(parser, "train")
@@ -91,7 +91,7 @@ def _add_submit(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("submit", help="write a challenge submission (500 tracks per playlist)")
     parser.add_argument("challenge", type=Path, help="a RecSys 2018 challenge_set.json")
     parser.add_argument("-o", "--out", type=Path, required=True, help="submission file (.csv, or .csv.gz)")
-    parser.add_argument("--model", default=None, help=f"one of {MODELS_MARK} (default: blend)")
+    parser.add_argument("--model", default=None, help=f"one of {MODELS_MARK} (default: ranked if trained, else blend)")
     parser.add_argument("--team", default="playlistrec", help="team name for the team_info line")
     parser.add_argument("--email", default="", help="contact email for the team_info line")
     parser.add_argument("--root", type=Path, default=Path("."), help="pipeline folder (default: .)")
@@ -136,10 +136,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run_recommend(args: argparse.Namespace) -> None:
     """Load the one model asked for, recommend, and print a table or JSON."""
-    from playlistrec.service import DEFAULT_MODEL, PlaylistService, check_query
+    from playlistrec.service import PlaylistService, check_query, preferred_model
 
     check_query(args.title, args.seed, args.n)  # before any loading: fail fast on an empty request
-    model = args.model or DEFAULT_MODEL
+    model = args.model or preferred_model(args.root)
     service = PlaylistService.from_root(args.root, [model], fit=args.fit)
     playlist = service.recommend(args.title, args.seed, model, args.n)
     if args.json:
@@ -188,10 +188,10 @@ def run_serve(args: argparse.Namespace) -> None:
 
 def run_submit(args: argparse.Namespace) -> None:
     """Recommend for every challenge playlist, write the submission and check it against the challenge."""
-    from playlistrec.service import DEFAULT_MODEL, PlaylistService
+    from playlistrec.service import PlaylistService, preferred_model
     from playlistrec.submission import prepare_submission, write_submission
 
-    model = args.model or DEFAULT_MODEL
+    model = args.model or preferred_model(args.root)
     try:  # bad team info, a folder as output, a damaged challenge set, too small a catalogue
         challenge = prepare_submission(args.challenge, args.out, args.team, args.email)  # before the model loads
         recommender = PlaylistService.from_root(args.root, [model], fit=args.fit).model(model)

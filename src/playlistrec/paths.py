@@ -67,6 +67,11 @@ TITLES = TITLES_DIR / "titles.parquet"
 TITLE_ENCODERS: dict[str, str | Path] = {"pretrained": "pretrained", "finetuned": FINETUNED, "cf": TITLE_CF}
 
 # eval
+RANKER = Path("models/ranker")  # the re-ranker's LightGBM booster (train_ranker stage)
+RANKER_METRICS = Path("metrics/ranker.json")
+RANKER_IMPORTANCE = Path("metrics/plots/ranker_importance.csv")
+RANKER_CURVE = Path("metrics/plots/ranker_ndcg.csv")
+
 EVAL_METRICS = Path("metrics/eval.json")
 EVAL_DETAIL = Path("metrics/eval_detail.json")
 EVAL_BY_SCENARIO = Path("metrics/plots/eval_by_scenario.csv")

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     Loader = Callable[[Path, Sequence[str] | None, str], Mapping[str, Recommender]]
 
 DEFAULT_MODEL = "blend"
+RANKED_MODEL = "ranked"  # the default instead wherever the pipeline has a trained re-ranker (best on validation)
 MAX_QUERY_CHARS = 500
 # Every word is one pass over the catalogue: 250 words took 316 ms against 3-5 ms for one (25,000 tracks);
 # no track name and artist need more than 20 words to be found.
@@ -92,14 +93,25 @@ def pipeline_loader(root: Path, names: Sequence[str] | None, fit: str = "train")
     """
     from playlistrec.artefacts import check_readable, load_pipeline
     from playlistrec.io import load_params
-    from playlistrec.recommenders.registry import MODELS, load_recommenders
+    from playlistrec.recommenders.registry import FACTORIES, load_recommenders
 
-    unknown = [name for name in names or () if name not in MODELS]
+    unknown = [name for name in names or () if name not in FACTORIES]
     if unknown:
-        raise QueryError(f"unknown model {echo(unknown[0])}; choose one of: {', '.join(MODELS)}")
+        raise QueryError(f"unknown model {echo(unknown[0])}; choose one of: {', '.join(FACTORIES)}")
     check_readable(root)  # a damaged file is named now, not found half-way through loading
     data = load_pipeline(root)
     return load_recommenders(data, load_params(root / paths.PARAMS).get("recommend", {}), names, fit)
+
+
+def preferred_model(root: Path) -> str:
+    """The front ends' default model for the pipeline at `root`: `ranked` when its params enable the re-ranker
+    and its booster is there (it beat the blend on validation, README), else `blend`."""
+    from playlistrec.io import load_params
+    from playlistrec.recommenders.registry import pipeline_models
+
+    params = root / paths.PARAMS
+    hyper = load_params(params).get("recommend", {}) if params.is_file() else {}
+    return RANKED_MODEL if RANKED_MODEL in pipeline_models(hyper, root) else DEFAULT_MODEL
 
 
 class PlaylistService:
@@ -132,7 +144,7 @@ class PlaylistService:
         except FileNotFoundError as error:
             missing = error.filename or error
             raise MissingArtefactsError(f"missing pipeline artefact ({missing}); run `dvc repro` first") from error
-        return cls(tracks, loaded)
+        return cls(tracks, loaded, preferred_model(root))
 
     def warm_up(self) -> None:
         """Ask every model for one track, so title encoders load now rather than on a user's first query."""

@@ -21,7 +21,7 @@ from playlistrec.evaluate.llm_baseline import LLMSettings, llm_baseline
 from playlistrec.evaluate.qualitative import QUALITATIVE_TITLES, qualitative_report
 from playlistrec.evaluate.typed import typed_query_metrics
 from playlistrec.io import atomic_path, write_csv, write_json
-from playlistrec.recommenders.registry import MODELS, make_models
+from playlistrec.recommenders.registry import MODELS, make_models, with_artefacts
 from playlistrec.scenarios import build_scenarios
 from playlistrec.truth import check_describes, track_themes, typed_queries
 
@@ -61,7 +61,7 @@ def run_evaluation(
     n, cutoffs = settings.n, settings.cutoffs
     data = load_pipeline(root)
     train = data.train_set()
-    fitted = {name: m.fit(train) for name, m in make_models(models, hyper).items()}
+    fitted = {name: m.fit(train) for name, m in make_models(models, with_artefacts(hyper, root)).items()}
     test_playlists, test_items = data.subset("test")
     scenarios = build_scenarios(test_playlists, test_items, len(data.catalogue), settings.seed)
     buckets = [title_buckets(s.titles, data.titles) for s in scenarios]

@@ -9,20 +9,30 @@ overrides them for that model alone. An entry absent from the mapping keeps the 
 no value is written here: params.yaml holds the pipeline's, the constructors the library's.
 
 Adding a model: its module under `recommenders/`, one entry here, its hyper-parameters in params.yaml.
+
+`ranked`, the re-ranker, also reads a pipeline artefact (its booster, `paths.RANKER`): it is in `FACTORIES`
+but not in `MODELS`, the models fitted from the train split alone; `with_artefacts` points it at a pipeline
+folder and `pipeline_models` says when it is served and evaluated.
 """
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from playlistrec import paths
+from playlistrec.recommenders.als import ALSRecommender
+from playlistrec.recommenders.artists import ArtistRecommender
 from playlistrec.recommenders.base import Recommender
 from playlistrec.recommenders.blend import BlendRecommender
 from playlistrec.recommenders.cf import CollaborativeTitleRecommender
 from playlistrec.recommenders.itemknn import CooccurrenceRecommender
 from playlistrec.recommenders.popularity import PopularityRecommender
+from playlistrec.recommenders.ranker import BOOSTER_FILE, RankedRecommender
+from playlistrec.recommenders.rp3beta import RP3betaRecommender
 from playlistrec.recommenders.title import ExactTitleRecommender, ReportRecommender, TitleRecommender
 
 if TYPE_CHECKING:
@@ -57,6 +67,18 @@ def _title_cf(vote: str = "", **hyper: Any) -> CollaborativeTitleRecommender:
     )
 
 
+def _ranked(
+    candidates: Sequence[str] = ("blend", "rp3beta", "title_finetuned", "als", "artists"),
+    candidate_depth: int = 300,
+    title_model: str | None = "title_finetuned",
+    model_dir: str | None = None,
+    **hyper: Any,
+) -> RankedRecommender:
+    """The re-ranker over the named candidate models, each built with its own entries of `hyper`."""
+    models = {name: build(name, hyper) for name in candidates}
+    return RankedRecommender(models, candidate_depth, title_model, model_dir)
+
+
 FACTORIES: dict[str, Factory] = {
     "popular": PopularityRecommender,
     "exact_title": ExactTitleRecommender,
@@ -65,14 +87,46 @@ FACTORIES: dict[str, Factory] = {
     "title_finetuned": partial(TitleRecommender, encoder="finetuned"),
     "title_cf": _title_cf,
     "blend": _blend,
+    "rp3beta": RP3betaRecommender,
+    "artists": ArtistRecommender,
+    "als": ALSRecommender,
+    "ranked": _ranked,
 }
-MODELS = tuple(FACTORIES)  # in the order the metrics and the model menu list them
+NEEDS_ARTEFACT = ("ranked",)
+MODELS = tuple(name for name in FACTORIES if name not in NEEDS_ARTEFACT)  # the order of metrics and model menu
+
+
+def ranker_enabled(hyper: Mapping[str, Any]) -> bool:
+    """Whether the pipeline's `recommend.ranker` asks for the re-ranker (lightgbm) or not (none)."""
+    choice = hyper.get("ranker", "none")
+    if choice not in ("lightgbm", "none"):
+        raise ValueError(f"recommend.ranker must be lightgbm or none, not {choice!r}")
+    return choice == "lightgbm"
+
+
+def with_artefacts(hyper: Mapping[str, Any], root: Path) -> dict[str, Any]:
+    """`hyper` with the re-ranker pointed at its booster in the pipeline folder `root`."""
+    return {**hyper, "ranked": {**hyper.get("ranked", {}), "model_dir": str(root / paths.RANKER)}}
+
+
+def pipeline_models(hyper: Mapping[str, Any], root: Path, require: bool = False) -> tuple[str, ...]:
+    """`MODELS`, and `ranked` after them when the ranker is enabled and its booster is in `root` (with
+    `require`, a missing booster is a FileNotFoundError instead: the eval must score what params ask for)."""
+    if not ranker_enabled(hyper):
+        return MODELS
+    if (root / paths.RANKER / BOOSTER_FILE).is_file():
+        return (*MODELS, "ranked")
+    if require:
+        raise FileNotFoundError(f"recommend.ranker is lightgbm but {root / paths.RANKER} has no booster")
+    return MODELS
 
 
 def build(name: str, hyper: Mapping[str, Any]) -> Recommender:
     """The unfitted model `name`, given its entries of `hyper` (with `hyper[name]`'s written over them)."""
-    own = {key: value for key, value in hyper.items() if not isinstance(value, Mapping)}
     factory = FACTORIES[name]
+    if name in NEEDS_ARTEFACT:  # a composite model: its parts read their own sub-sections
+        return factory(**{**hyper, **hyper.get(name, {})})
+    own = {key: value for key, value in hyper.items() if not isinstance(value, Mapping)}
     return factory(**arguments(factory, {**own, **hyper.get(name, {})}))
 
 
@@ -88,12 +142,14 @@ def make_models(names: Iterable[str], hyper: Mapping[str, Any]) -> dict[str, Rec
 def load_recommenders(
     data: PipelineData, hyper: Mapping[str, Any], models: Iterable[str] | None = None, fit: str = "train"
 ) -> dict[str, Recommender]:
-    """The named models (all of `MODELS` by default) fitted on the pipeline artefacts' train split
+    """The named models (`pipeline_models` by default) fitted on the pipeline artefacts' train split
     (`fit="train"`) or on every playlist it read (`fit="all"`, see `PipelineData.train_set`).
 
     Each has `recommend(title, seed_uris, n)` and `catalogue_` (`describe(ids)` for display, `ids(uris)`
     raising `UnknownTrackError` on an unknown URI). Title encoders load on the first new title.
     """
-    built = make_models(MODELS if models is None else models, hyper)
+    root = Path(data.root)
+    names = pipeline_models(hyper, root) if models is None else models
+    built = make_models(names, with_artefacts(hyper, root))
     train = data.train_set(fit)
     return {name: model.fit(train) for name, model in built.items()}
