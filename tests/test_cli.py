@@ -61,8 +61,8 @@ def test_unknown_model_lists_the_choices(root, capsys, monkeypatch):
     status, _, err = run(capsys, "recommend", "summer vibes", "--model", "nonsense", "--root", str(root))
     assert status == 2
     assert err == (
-        "playlistrec: error: unknown model 'nonsense'; choose one of: "
-        "popular, exact_title, report, title_pretrained, title_finetuned, title_cf, blend, rp3beta, artists, als, ranked\n"
+        "playlistrec: error: unknown model 'nonsense'; choose one of: popular, exact_title, report, "
+        "title_pretrained, title_finetuned, title_cf, blend, rp3beta, artists, als, ranked\n"
     )
 
 
