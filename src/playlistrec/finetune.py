@@ -245,7 +245,7 @@ def ridge_projection(embeddings: np.ndarray, targets: np.ndarray, weights: np.nd
     root = np.sqrt(weights)[:, None]
     x, y = embeddings * root, targets * root
     gram = x.T @ x + ridge * np.eye(x.shape[1])
-    return np.linalg.solve(gram, x.T @ y).T.astype(np.float32)
+    return np.ascontiguousarray(np.linalg.solve(gram, x.T @ y).T, dtype=np.float32)  # as a saved layer loads
 
 
 def cf_model(data: CollaborativeTargets, config: CFConfig):
