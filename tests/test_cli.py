@@ -62,7 +62,7 @@ def test_unknown_model_lists_the_choices(root, capsys, monkeypatch):
     assert status == 2
     assert err == (
         "playlistrec: error: unknown model 'nonsense'; choose one of: "
-        "popular, exact_title, report, title_pretrained, title_finetuned, blend\n"
+        "popular, exact_title, report, title_pretrained, title_finetuned, title_cf, blend\n"
     )
 
 

@@ -21,6 +21,8 @@ TINY = {
     "generate": {"n_playlists": 600, "slice_size": 200},
     "cluster": {"sweep": [3, 6], "n_init": 1, "map_sample": 100},
     "finetune": {"epochs": 1, "max_titles": 300, "probe_titles": 50},
+    "factorize": {"dim": 16},
+    "finetune_cf": {"max_titles": 300},
     "eval": {"llm": {"sample": 5}},
 }
 

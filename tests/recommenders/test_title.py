@@ -64,7 +64,7 @@ def test_title_vectors_enter_at_fit_by_encoder_name(train):
     model = TitleRecommender(toy.TOY)
     assert not hasattr(model, "title_vectors_")  # the constructor takes plain values only
     assert model.fit(train).title_vectors_ is train.title_vectors[toy.TOY]
-    with pytest.raises(ValueError, match="no title vectors by encoder 'finetuned' \\(has: toy\\)"):
+    with pytest.raises(ValueError, match="no title vectors by encoder 'finetuned' \\(has: toy, toy_cf\\)"):
         TitleRecommender("finetuned").fit(train)
 
 
