@@ -343,3 +343,20 @@ def test_serve_on_a_port_in_use_is_one_line_and_never_says_serving(root, capsys,
         status, out, err = run(capsys, "serve", "--port", str(port), "--root", str(root))
     assert (status, out, loads) == (2, "", [])
     assert err == f"playlistrec: error: cannot listen on 127.0.0.1:{port}: Address already in use\n"
+
+
+@pytest.mark.parametrize(("options", "fit"), [((), "train"), (("--fit", "all"), "all")])
+def test_recommend_fits_on_the_train_split_unless_told_all(root, capsys, monkeypatch, options, fit):
+    fits, loader = [], service.pipeline_loader
+    monkeypatch.setattr(service, "pipeline_loader", lambda root, names, how: fits.append(how) or loader(root, names))
+    status, _, _ = run(capsys, "recommend", "summer vibes", "-n", "2", "--root", str(root), *options)
+    assert status == 0 and fits == [fit]
+
+
+def test_submit_fits_on_every_playlist_by_default_and_serve_on_train():
+    from playlistrec.cli import build_parser
+
+    parser = build_parser()
+    assert parser.parse_args(["submit", "c.json", "-o", "s.csv"]).fit == "all"
+    assert parser.parse_args(["serve"]).fit == "train"
+    assert parser.parse_args(["submit", "c.json", "-o", "s.csv", "--fit", "train"]).fit == "train"

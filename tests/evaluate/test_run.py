@@ -41,7 +41,7 @@ def test_evaluation_writes_every_output(tmp_path, toy_encoder):
     assert set(by_bucket["bucket"]) == {"torso", "tail", "unseen"}
     report = (tmp_path / "reports" / "qualitative.md").read_text()
     assert "'K-pop'" in report and "song 0 — artist 0" in report
-    assert "| # | exact_title | report | title_pretrained | title_finetuned |" in report  # the title models
+    assert "| # | exact_title | report | title_pretrained | title_finetuned | title_cf |" in report  # the title models
     assert summary_line(result).startswith("eval: popular ndcg")
 
 
