@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     Loader = Callable[[Path, Sequence[str] | None, str], Mapping[str, Recommender]]
 
 DEFAULT_MODEL = "blend"
-RANKED_MODEL = "ranked"  # the default instead wherever the pipeline has a trained re-ranker (best on validation)
 MAX_QUERY_CHARS = 500
 # Every word is one pass over the catalogue: 250 words took 316 ms against 3-5 ms for one (25,000 tracks);
 # no track name and artist need more than 20 words to be found.
@@ -104,14 +103,15 @@ def pipeline_loader(root: Path, names: Sequence[str] | None, fit: str = "train")
 
 
 def preferred_model(root: Path) -> str:
-    """The front ends' default model for the pipeline at `root`: `ranked` when its params enable the re-ranker
-    and its booster is there (it beat the blend on validation, README), else `blend`."""
+    """The front ends' default model for the pipeline at `root`: its params' `recommend.default_model` (the best
+    model on validation; `ranked` only where the re-ranker is enabled and trained), else `blend`."""
     from playlistrec.io import load_params
     from playlistrec.recommenders.registry import pipeline_models
 
     params = root / paths.PARAMS
     hyper = load_params(params).get("recommend", {}) if params.is_file() else {}
-    return RANKED_MODEL if RANKED_MODEL in pipeline_models(hyper, root) else DEFAULT_MODEL
+    chosen = hyper.get("default_model", DEFAULT_MODEL)
+    return chosen if chosen in pipeline_models(hyper, root) else DEFAULT_MODEL
 
 
 class PlaylistService:

@@ -19,11 +19,11 @@ from playlistrec.scenarios import SCENARIOS, ScenarioQueries
 TINY = RankerSettings(rounds=3, min_data_in_leaf=1, valid_share=0.5, max_queries=50, eval_at=5)
 
 
-def toy_ranker(booster=None, title: bool = True) -> RankedRecommender:
+def toy_ranker(booster=None, title: bool = True, depth: int = 4) -> RankedRecommender:
     models = {"itemknn": CooccurrenceRecommender(), "artists": ArtistRecommender()}
     if title:
         models["title"] = TitleRecommender(encoder=toy.TOY, top_m=3)
-    return RankedRecommender(models, depth=4, title_model="title" if title else None, booster=booster)
+    return RankedRecommender(models, depth=depth, title_model="title" if title else None, booster=booster)
 
 
 def toy_scenario() -> ScenarioQueries:
@@ -93,3 +93,13 @@ def test_scores_rank_candidates_above_every_other_track(booster, train):
     ranker = toy_ranker(booster).fit(train)
     scores = sp.csr_matrix(ranker.score(toy.queries(["pop"], [[4]])))
     assert (scores.data >= 1).all()
+
+
+def test_after_the_candidates_the_list_follows_the_first_model(booster, train):
+    """With one candidate per model, the rest of the list is the item-item model's order, not popularity's."""
+    queries = toy.queries(["rock"], [[4]])
+    ranked = toy_ranker(booster, depth=1).fit(train).recommend_batch(queries, 4)[0]
+    item_item = CooccurrenceRecommender().fit(train).recommend_batch(queries, 4)[0]  # 5, 7, 6, then popularity
+    candidates = toy_ranker(booster, depth=1).fit(train).features_.build(queries).cols
+    rest = [track for track in ranked if track not in candidates]
+    assert rest == [track for track in item_item if track not in candidates][: len(rest)]

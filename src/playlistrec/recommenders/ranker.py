@@ -39,6 +39,7 @@ class Candidates:
     rows: np.ndarray
     cols: np.ndarray
     features: np.ndarray  # float32 [n_pairs, n_features]
+    tail: sp.csr_matrix | None = None  # the first model's max-normalised scores: the order after the candidates
 
     def group_sizes(self, n_queries: int) -> np.ndarray:
         """Candidates per query (LightGBM's query groups), in row order."""
@@ -46,13 +47,14 @@ class Candidates:
 
 
 def model_top(
-    model: Recommender, queries: Queries, depth: int
+    normalised: sp.csr_matrix, queries: Queries, depth: int, rank: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(rows, cols, normalised score, 0-based rank) of each query's best `depth` positive non-seed scores."""
-    coo = max_normalise(model.score(queries)).tocoo()
+    """(rows, cols, score, 0-based rank) of each query's best `depth` positive non-seed entries of one model's
+    max-normalised scores (ties by popularity `rank`)."""
+    coo = normalised.tocoo()
     kept = (coo.data > 0) & ~pair_membership(coo.row, coo.col, queries.seeds)
     rows, cols, values = coo.row[kept], coo.col[kept], coo.data[kept]
-    index, position = ranked_stored(rows, cols, values, model.popularity_rank_, depth, np.full(len(queries), depth))
+    index, position = ranked_stored(rows, cols, values, rank, depth, np.full(len(queries), depth))
     return rows[index], cols[index], values[index], position
 
 
@@ -107,7 +109,11 @@ class FeatureBuilder:
     def build(self, queries: Queries) -> Candidates:
         """The union of the models' top lists per query, with every feature row."""
         n_tracks = queries.seeds.shape[1]
-        tops = [model_top(model, queries, self.depth) for model in self.models.values()]
+        scores = [max_normalise(model.score(queries)) for model in self.models.values()]
+        tops = [
+            model_top(normalised, queries, self.depth, model.popularity_rank_)
+            for normalised, model in zip(scores, self.models.values(), strict=True)
+        ]
         keys = np.concatenate([rows.astype(np.int64) * n_tracks + cols for rows, cols, _, _ in tops])
         pairs, inverse = np.unique(keys, return_inverse=True)
         rows, cols = pairs // n_tracks, (pairs % n_tracks).astype(np.int32)
@@ -134,7 +140,7 @@ class FeatureBuilder:
             ]
         )
         features = np.hstack([per_model, self.query_features(queries)[rows], track]).astype(np.float32)
-        return Candidates(rows, cols, features)
+        return Candidates(rows, cols, features, scores[0])
 
 
 class RankedRecommender(Recommender):
@@ -183,8 +189,10 @@ class RankedRecommender(Recommender):
         return "; ".join(f"{name}: {model.unscored_reason(queries, row)}" for name, model in self.models.items())
 
     def score(self, queries: Queries) -> sp.csr_matrix:
-        """The booster's score of each candidate, shifted per query so the lowest is 1 (candidates rank above
-        every other track, in the booster's order)."""
+        """The booster's score of each candidate, shifted per query so the lowest is 2: candidates rank above
+        every other track, in the booster's order; after them come the first candidate model's other tracks
+        in its own order (its max-normalised scores, <= 1), so a list longer than the candidates keeps that
+        model's tail rather than popularity's."""
         if self.booster_ is None:
             raise ValueError("the re-ranker has no booster: train one (`dvc repro train_ranker`)")
         candidates = self.features_.build(queries)
@@ -195,8 +203,12 @@ class RankedRecommender(Recommender):
         sizes = candidates.group_sizes(len(queries))
         starts = np.cumsum(sizes) - sizes
         lowest = np.minimum.reduceat(predicted, starts[sizes > 0])  # rows are grouped, in order
-        values = (predicted - np.repeat(lowest, sizes[sizes > 0]) + 1.0).astype(np.float32)
-        return sp.csr_matrix((values, (candidates.rows, candidates.cols)), shape=shape)
+        values = (predicted - np.repeat(lowest, sizes[sizes > 0]) + 2.0).astype(np.float32)
+        ranked = sp.csr_matrix((values, (candidates.rows, candidates.cols)), shape=shape)
+        tail = sp.csr_matrix(candidates.tail, dtype=np.float32)
+        tail.data = np.maximum(tail.data, 0)  # a negative score never ranks above the popularity fill
+        tail = tail - tail.multiply(ranked > 0)  # candidates take the booster's score
+        return sp.csr_matrix(ranked + tail, dtype=np.float32)
 
 
 def load_booster(model_dir: Path) -> Any:
