@@ -14,6 +14,7 @@ its own random generator, so memory is bounded by one slice and equal (seed, siz
 Modules, one concept each: `vocabulary` (themes and words), `hashing` (stateless randomness, URIs),
 `catalogue` (the hashed track/artist/album pools), `drawing` (lengths and track draws), `titles` (title
 composition), `grammar` (the title recogniser and typed queries), `truth` (ground-truth sidecars) and
-`generator` (slices and the `generate` entry point). This file imports nothing, so that importing one module
+`generator` (slices and the `generate` entry point); the realistic profile adds `taste` (users), `runs`
+(artist runs, chart hits, deep cuts) and `everyday_titles`. This file imports nothing, so that importing one module
 never loads its siblings.
 """
