@@ -90,3 +90,13 @@ def test_a_gpu_runs_torch_in_fp16_and_a_cpu_keeps_the_chosen_backend(monkeypatch
     monkeypatch.setattr("torch.nn.Module.half", lambda module: halves.append(module) or module)
     encoder = encoders.Encoder(device="auto", backend="onnx")
     assert (encoder.device, encoder.backend, len(halves)) == ("cuda", "torch", 1)
+
+
+def test_fp16_vectors_stay_within_cosine_0999_of_fp32():
+    """What a GPU runs (fp16), here with the CPU's fp16 kernels: the vectors must keep their neighbours."""
+    encoder = Encoder()
+    texts = [*TEXTS[:3], "Bohemian Rhapsody - Remastered 2011 — Queen"]
+    full = encoder.encode(texts)
+    encoder.model = encoder.model.half()
+    half = encoder.encode(texts)
+    assert (full * half).sum(axis=1).min() >= 0.999

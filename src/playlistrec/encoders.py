@@ -124,7 +124,9 @@ def choose_device(setting: str, cuda_available: bool) -> str:
         raise ValueError(f"device {setting!r}: expected one of {', '.join(DEVICES)}")
     if setting == "cuda" and not cuda_available:
         raise ValueError("device 'cuda': no CUDA GPU is available (use 'auto' or 'cpu')")
-    return "cuda" if setting == "auto" and cuda_available else ("cpu" if setting == "auto" else setting)
+    if setting == "auto":
+        return "cuda" if cuda_available else "cpu"
+    return setting
 
 
 def choose_backend(backend: str, device: str) -> str:
@@ -220,7 +222,8 @@ class Encoder:
         _check_mean_pooling(self.path)
         self.device = resolve_device(device)
         self.backend = choose_backend(backend, self.device)
-        self.max_length = min(_max_seq_length(self.path), max_tokens or _max_seq_length(self.path))
+        model_limit = _max_seq_length(self.path)
+        self.max_length = min(model_limit, max_tokens or model_limit)
         self._torch = torch
         self.tokenizer = AutoTokenizer.from_pretrained(self.path)
         if self.device == "cpu":
