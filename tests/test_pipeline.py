@@ -59,7 +59,8 @@ def test_repro_writes_every_output_with_metrics_in_range(pipeline_repo):
     assert {"popular", "exact_title", "report", "title_pretrained", "title_finetuned", "blend"} <= set(evaluation)
     assert evaluation["title_finetuned"] != evaluation["title_pretrained"]
     assert 0.0 < evaluation["popular"]["ndcg"] < evaluation["blend"]["ndcg"] <= 1.0
-    assert len(read_metrics(repo, ("metrics/eval.json",))) <= 40  # a headline that `dvc exp show` can list
+    # a headline that `dvc exp show` can list: 3 numbers per model (11 models) and 3 more per title model
+    assert len(read_metrics(repo, ("metrics/eval.json",))) <= 50
     status = run(["dvc", "status"], repo, env)
     assert "changed" not in status and "modified" not in status, status
 
@@ -85,6 +86,8 @@ def test_offline_plots_and_the_docs_examples_come_from_the_outputs(pipeline_repo
         "finetune_loss.png",
         "ndcg_by_bucket.png",
         "ndcg_by_scenario.png",
+        "ranker_importance.png",
+        "ranker_ndcg.png",
     ]
     doc = tmp_path / "cli.md"
     doc.write_text((ROOT / "docs/cli.md").read_text(encoding="utf-8"), encoding="utf-8")
