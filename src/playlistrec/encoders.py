@@ -197,6 +197,19 @@ def export_onnx(name_or_path: str | Path, out_file: Path) -> None:
         dynamo=True,
         external_data=False,
     )
+    _drop_node_metadata(out_file)
+
+
+def _drop_node_metadata(onnx_file: Path) -> None:
+    """Remove the exporter's per-node debugging metadata (Python stack traces naming the files of the
+    environment that exported): without it the same model exports to the same bytes on every machine, so
+    `export_onnx` is deterministic and does not re-trigger the stages after it."""
+    import onnx
+
+    model = onnx.load(str(onnx_file))
+    for node in model.graph.node:
+        del node.metadata_props[:]
+    onnx.save(model, str(onnx_file))
 
 
 def length_order(lengths: Sequence[int]) -> np.ndarray:
