@@ -103,15 +103,17 @@ def pipeline_loader(root: Path, names: Sequence[str] | None, fit: str = "train")
 
 
 def preferred_model(root: Path) -> str:
-    """The front ends' default model for the pipeline at `root`: its params' `recommend.default_model` (the best
-    model on validation; `ranked` only where the re-ranker is enabled and trained), else `blend`."""
+    """The front ends' default model for the pipeline at `root`: its params' `serve.default_model` (the best
+    model on validation; `ranked` only where the re-ranker is enabled and trained), else `blend`.
+
+    It lives outside `recommend`, which the train_ranker and eval stages depend on: choosing what the front
+    ends serve must not re-run them."""
     from playlistrec.io import load_params
     from playlistrec.recommenders.registry import pipeline_models
 
-    params = root / paths.PARAMS
-    hyper = load_params(params).get("recommend", {}) if params.is_file() else {}
-    chosen = hyper.get("default_model", DEFAULT_MODEL)
-    return chosen if chosen in pipeline_models(hyper, root) else DEFAULT_MODEL
+    params = load_params(root / paths.PARAMS) if (root / paths.PARAMS).is_file() else {}
+    chosen = params.get("serve", {}).get("default_model", DEFAULT_MODEL)
+    return chosen if chosen in pipeline_models(params.get("recommend", {}), root) else DEFAULT_MODEL
 
 
 class PlaylistService:
