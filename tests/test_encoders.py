@@ -16,6 +16,15 @@ def test_encoder_matches_sentence_transformers_encode():
     np.testing.assert_allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
 
 
+def test_encoding_in_tokenised_chunks_gives_the_same_vectors(monkeypatch):
+    import playlistrec.encoders
+
+    encoder = Encoder()
+    whole = encoder.encode(TEXTS, batch_size=2)
+    monkeypatch.setattr(playlistrec.encoders, "TOKENISED_CHUNK", 2)
+    np.testing.assert_allclose(encoder.encode(TEXTS, batch_size=2), whole, atol=1e-6)
+
+
 def test_missing_model_folder_says_run_dvc_repro(tmp_path):
     with pytest.raises(FileNotFoundError, match="run `dvc repro` first"):
         resolve_model_path(tmp_path / "finetuned")

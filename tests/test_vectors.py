@@ -22,6 +22,14 @@ def test_quantise_rounds_to_the_grid_and_absorbs_last_bit_noise():
     np.testing.assert_array_equal(quantise(noisy), rounded)
 
 
+def test_quantise_in_float32_equals_the_float64_rounding():
+    values = np.random.default_rng(0).normal(scale=0.3, size=(2000, 64)).astype(np.float32)
+    values[0, :4] = [0.5 * GRID, 1.5 * GRID, -2.5 * GRID, 1.0]  # halfway cases round to even in both
+    reference = (np.round(values.astype(np.float64) / GRID) * GRID).astype(np.float32)
+    np.testing.assert_array_equal(quantise(values), reference)
+    assert quantise(values) is not values
+
+
 def test_rare_tracks_are_left_out_unless_a_playlist_has_nothing_else():
     from playlistrec.vectors import frequent_track_weights
 

@@ -27,8 +27,17 @@ GRID = 2.0**-10
 
 
 def quantise(vectors: np.ndarray, grid: float = GRID) -> np.ndarray:
-    """`vectors` rounded to the nearest multiple of `grid` (float32): the precision the embeddings are stored at."""
-    return (np.round(np.asarray(vectors, dtype=np.float64) / grid) * grid).astype(np.float32)
+    """`vectors` rounded to the nearest multiple of `grid` (float32): the precision the embeddings are stored at.
+
+    Computed in one float32 copy, in place: with `grid` a power of two, dividing, rounding and multiplying
+    are exact in float32, so the result equals the float64 computation's, at a sixth of its peak memory
+    (2M track vectors: 3 GB instead of ~18 GB of float64 temporaries).
+    """
+    out = np.array(vectors, dtype=np.float32)
+    out /= grid
+    np.round(out, out=out)
+    out *= grid
+    return out
 
 
 def frequent_track_weights(membership: sp.csr_matrix, min_playlists: int) -> sp.csr_matrix:
