@@ -4,7 +4,7 @@ import numpy as np
 import toy
 from recommender_mixin import RecommenderBaseTestMixin
 
-from playlistrec.recommenders.als import ALSRecommender, dense_top_k
+from playlistrec.recommenders.als import ALSRecommender
 from playlistrec.recommenders.artists import ArtistRecommender
 
 
@@ -33,8 +33,3 @@ def test_als_ranks_the_seeds_own_cluster_first(train):
     model = ALSRecommender(factors=4, iterations=15, regularization=0.01).fit(train)
     recs = model.recommend_batch(toy.queries(["", ""], [[4, 5], [0, 1]]), 2)
     assert set(recs[0]) <= {6, 7} and set(recs[1]) <= {2, 3}
-
-
-def test_dense_top_k_keeps_the_k_largest_positive_entries():
-    scores = np.array([[0.5, -1.0, 2.0, 1.0], [0.0, 0.0, -3.0, 0.1]], dtype=np.float32)
-    np.testing.assert_allclose(dense_top_k(scores, 2).toarray(), [[0, 0, 2.0, 1.0], [0, 0, 0, 0.1]], rtol=1e-6)

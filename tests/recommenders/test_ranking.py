@@ -69,3 +69,24 @@ def test_max_normalise_divides_each_row_by_its_maximum_implicit_zeros_included()
     np.testing.assert_allclose(normalised[0], [1.0, 0.0, 0.5])
     np.testing.assert_allclose(normalised[1], [-2.0, 0.0, -1.0])  # the implicit zero is the maximum: unchanged
     np.testing.assert_allclose(normalised[2], [-2.0, -4.0, -1.0])  # all negative: unchanged
+
+
+def test_dense_top_k_keeps_the_k_largest_positive_entries():
+    from playlistrec.recommenders.ranking import dense_top_k
+
+    scores = np.array([[0.5, -1.0, 2.0, 1.0], [0.0, 0.0, -3.0, 0.1]], dtype=np.float32)
+    np.testing.assert_array_equal(dense_top_k(scores, 2).toarray(), [[0, 0, 2.0, 1.0], [0, 0, 0, scores[1, 3]]])
+    np.testing.assert_array_equal(dense_top_k(scores, 9).toarray(), np.maximum(scores, 0))  # k past the width
+
+
+def test_product_top_k_in_row_blocks_equals_one_product():
+    from playlistrec.recommenders.ranking import dense_top_k, product_top_k
+
+    rng = np.random.default_rng(3)
+    left, right = rng.normal(size=(11, 4)).astype(np.float32), rng.normal(size=(30, 4)).astype(np.float32)
+    whole = dense_top_k(left @ right.T, 5)
+    blocked = product_top_k(left, right, 5, block_cells=60)  # two rows per block, the last one alone
+    assert blocked.shape == (11, 30)
+    assert ((blocked != 0) != (whole != 0)).nnz == 0  # the same k columns per row
+    np.testing.assert_allclose(blocked.toarray(), whole.toarray(), rtol=1e-6)  # BLAS rounds by block shape
+    assert product_top_k(left[:0], right, 5).shape == (0, 30)

@@ -5,7 +5,7 @@ import pytest
 import toy
 from recommender_mixin import RecommenderBaseTestMixin
 
-from playlistrec.recommenders.cf import CollaborativeTitleRecommender, reciprocal_ranks, top_positive
+from playlistrec.recommenders.cf import CollaborativeTitleRecommender, reciprocal_ranks
 from playlistrec.recommenders.title import TitleRecommender
 
 
@@ -28,11 +28,6 @@ def test_a_title_scores_the_tracks_of_its_playlists_first(train):
 def test_fit_refuses_an_encoder_without_a_projection(train):
     with pytest.raises(ValueError, match="has no projection"):
         CollaborativeTitleRecommender(toy.TOY).fit(train)
-
-
-def test_top_positive_keeps_the_depth_best_positive_entries():
-    scores = np.array([[0.5, -1.0, 2.0, 0.1], [-1.0, -2.0, 0.0, 3.0]], dtype=np.float32)
-    np.testing.assert_array_equal(top_positive(scores, 2).toarray(), [[0.5, 0, 2.0, 0], [0, 0, 0, 3.0]])
 
 
 def test_reciprocal_ranks_are_one_over_k_plus_the_place():

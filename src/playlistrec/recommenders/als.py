@@ -12,20 +12,8 @@ import scipy.sparse as sp
 
 from playlistrec.recommenders.base import Recommender
 from playlistrec.recommenders.data import Queries, TrainSet
+from playlistrec.recommenders.ranking import product_top_k
 from playlistrec.workers import worker_count
-
-
-def dense_top_k(scores: np.ndarray, k: int) -> sp.csr_matrix:
-    """Each row's k largest positive entries of a dense array as a sparse matrix (the rest unstored)."""
-    n_rows, n_cols = scores.shape
-    if k < n_cols:
-        cols = np.argpartition(-scores, k - 1, axis=1)[:, :k]
-    else:
-        cols = np.broadcast_to(np.arange(n_cols), (n_rows, n_cols))
-    values = np.take_along_axis(scores, cols, axis=1)
-    rows = np.broadcast_to(np.arange(n_rows)[:, None], cols.shape)
-    keep = values > 0
-    return sp.csr_matrix((values[keep], (rows[keep], cols[keep])), shape=scores.shape, dtype=np.float32)
 
 
 class ALSRecommender(Recommender):
@@ -77,6 +65,5 @@ class ALSRecommender(Recommender):
         """Each query's solved factors dotted with the track factors, each row's best `depth` kept."""
         seeds = sp.csr_matrix(queries.seeds, dtype=np.float32)
         users = self.als_.recalculate_user(np.arange(len(queries)), seeds)
-        scores = np.asarray(users, dtype=np.float32) @ self.als_.item_factors.T
-        scores[:, self.popularity_ == 0] = 0.0
-        return dense_top_k(scores, min(self.depth, scores.shape[1]))
+        # tracks absent from train have zero factors (`_fit`), so they score 0 and are not kept
+        return product_top_k(np.asarray(users, dtype=np.float32), self.als_.item_factors, self.depth)

@@ -23,20 +23,7 @@ import scipy.sparse as sp
 from playlistrec.cf import refit_item_factors, unit_rows
 from playlistrec.recommenders.base import Recommender
 from playlistrec.recommenders.data import Queries, TrainSet
-from playlistrec.recommenders.ranking import ranked_stored
-
-
-def top_positive(scores: np.ndarray, depth: int) -> sp.csr_matrix:
-    """Each row's `depth` largest positive entries of a dense score matrix, as a sparse matrix."""
-    depth = min(depth, scores.shape[1])
-    columns = np.argpartition(-scores, depth - 1, axis=1)[:, :depth]
-    values = np.take_along_axis(scores, columns, axis=1)
-    rows = np.repeat(np.arange(len(scores)), depth)
-    matrix = sp.csr_matrix(
-        (np.maximum(values, 0).ravel(), (rows, columns.ravel())), shape=scores.shape, dtype=np.float32
-    )
-    matrix.eliminate_zeros()
-    return matrix
+from playlistrec.recommenders.ranking import product_top_k, ranked_stored
 
 
 def reciprocal_ranks(scores: sp.csr_matrix, depth: int, k: float, rank: np.ndarray) -> sp.csr_matrix:
@@ -93,7 +80,7 @@ class CollaborativeTitleRecommender(Recommender):
 
     def score(self, queries: Queries) -> sp.csr_matrix:
         """The dot products' top `depth` per query, or their reciprocal-rank fusion with the vote's list."""
-        own = top_positive(self.project(queries.titles) @ self.item_factors_.T, self.depth)
+        own = product_top_k(self.project(queries.titles), self.item_factors_, self.depth)
         if self.vote_model is None:
             return own
         fused = (1 - self.vote_weight) * reciprocal_ranks(own, self.depth, self.rrf_k, self.popularity_rank_)
