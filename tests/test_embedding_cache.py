@@ -28,9 +28,18 @@ def test_adding_texts_encodes_only_the_new_ones_and_gives_the_same_vectors(tmp_p
     assert len(EmbeddingCache(tmp_path / "m")) == 4
 
 
-def test_no_cache_encodes_everything(tmp_path):
-    vectors, encoded = cached_encode(CountingEncoder(), ["a", "b"], None, dim=3)
-    assert encoded == 2 and vectors.shape == (2, 3)
+def test_no_cache_encodes_each_distinct_text_once(tmp_path):
+    encoder, texts = CountingEncoder(), ["a", "bb", "a", "ccc", "bb"]
+    vectors, encoded = cached_encode(encoder, texts, None, dim=3)
+    assert (encoded, encoder.seen) == (3, ["a", "bb", "ccc"])
+    np.testing.assert_array_equal(vectors, CountingEncoder()(texts))
+
+
+def test_a_repeated_new_text_is_encoded_and_stored_once(tmp_path):
+    encoder = CountingEncoder()
+    vectors, encoded = cached_encode(encoder, ["x", "yy", "x"], EmbeddingCache(tmp_path / "m"), dim=3)
+    assert (encoded, encoder.seen, len(EmbeddingCache(tmp_path / "m"))) == (2, ["x", "yy"], 2)
+    np.testing.assert_array_equal(vectors, CountingEncoder()(["x", "yy", "x"]))
 
 
 def test_the_model_key_changes_with_the_weights_and_the_settings(tmp_path):
