@@ -89,7 +89,7 @@ def main() -> None:
         if args.first not in stages:
             parser.error(f"--resume needs --from, one of: {', '.join(stages)}")
         print(f"{args.n} playlists, resumed in {args.resume} from {args.first}")
-        run_stages(args.resume, env, stages[stages.index(args.first):])
+        run_stages(args.resume, env, stages[stages.index(args.first) :])
         return
     folder = Path(tempfile.mkdtemp(prefix="pipeline_scale.", dir=args.workdir))
     make_repo(folder, overrides(args.n, args.settings), env)

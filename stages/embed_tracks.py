@@ -47,6 +47,7 @@ def main() -> None:
     )
     track_vectors = np.zeros((len(tracks), EMBEDDING_DIM), dtype=np.float32)
     track_vectors[encode_ids] = quantise(vectors)
+    del vectors  # 3.6 GB at 1M playlists: freed before the playlist means are made
     playlist_vectors = quantise(mean_vectors(weights, track_vectors))
     write_npy(track_vectors, paths.TRACK_VECTORS)
     write_npy(playlist_vectors, paths.PLAYLIST_VECTORS)
