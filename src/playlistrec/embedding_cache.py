@@ -106,9 +106,10 @@ def cached_encode(
         vectors, missing = encode(distinct), distinct
     else:
         vectors, found = cache.lookup(distinct, dim)
-        missing = sorted({text for text, hit in zip(distinct, found, strict=True) if not hit})
+        new = [text for text, hit in zip(distinct, found, strict=True) if not hit]
+        missing = sorted(new)
         if missing:
             cache.add(missing, encode(missing))
-            vectors[~found] = cache.lookup([text for text, hit in zip(distinct, found, strict=True) if not hit], dim)[0]
+            vectors[~found] = cache.lookup(new, dim)[0]
     row = {text: i for i, text in enumerate(distinct)}
     return vectors[np.fromiter((row[text] for text in texts), dtype=np.int64, count=len(texts))], len(missing)
