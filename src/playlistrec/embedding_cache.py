@@ -101,7 +101,10 @@ def cached_encode(
     Different tracks often share a text (a song's re-releases have their own URIs): 11% of the 2.37M tracks
     the realistic generator puts in two or more of 1M playlists repeat another's text.
     """
-    distinct = list(dict.fromkeys(texts))
+    row: dict[str, int] = {}  # each distinct text's row, in order of first appearance
+    for text in texts:
+        row.setdefault(text, len(row))
+    distinct = list(row)
     if cache is None:
         vectors, missing = encode(distinct), distinct
     else:
@@ -111,5 +114,4 @@ def cached_encode(
         if missing:
             cache.add(missing, encode(missing))
             vectors[~found] = cache.lookup(new, dim)[0]
-    row = {text: i for i, text in enumerate(distinct)}
     return vectors[np.fromiter((row[text] for text in texts), dtype=np.int64, count=len(texts))], len(missing)
