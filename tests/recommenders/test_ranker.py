@@ -65,6 +65,17 @@ def test_candidates_are_the_union_of_each_models_top_list_without_seeds(train):
     np.testing.assert_allclose(features["log_popularity"], np.log1p([3, 2, 1]))
 
 
+def test_a_candidate_fitted_on_the_same_train_set_is_not_fitted_again(train, monkeypatch):
+    ranker = toy_ranker(title=False)
+    ranker.models["itemknn"].fit(train)
+    fits = []
+    monkeypatch.setattr(CooccurrenceRecommender, "_fit", lambda self, data: fits.append(data))
+    ranker.fit(train)
+    assert fits == []  # shared as it is
+    ranker.fit(toy.train_set())  # another train set: fitted on it
+    assert len(fits) == 1
+
+
 def test_a_booster_trained_on_other_features_is_refused(booster, train):
     with pytest.raises(ValueError, match="retrain"):
         toy_ranker(booster, title=False).fit(train)

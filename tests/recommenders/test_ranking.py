@@ -71,22 +71,27 @@ def test_max_normalise_divides_each_row_by_its_maximum_implicit_zeros_included()
     np.testing.assert_allclose(normalised[2], [-2.0, -4.0, -1.0])  # all negative: unchanged
 
 
-def test_dense_top_k_keeps_the_k_largest_positive_entries():
-    from playlistrec.recommenders.ranking import dense_top_k
-
-    scores = np.array([[0.5, -1.0, 2.0, 1.0], [0.0, 0.0, -3.0, 0.1]], dtype=np.float32)
-    np.testing.assert_array_equal(dense_top_k(scores, 2).toarray(), [[0, 0, 2.0, 1.0], [0, 0, 0, scores[1, 3]]])
-    np.testing.assert_array_equal(dense_top_k(scores, 9).toarray(), np.maximum(scores, 0))  # k past the width
-
-
-def test_product_top_k_in_row_blocks_equals_one_product():
-    from playlistrec.recommenders.ranking import dense_top_k, product_top_k
+def test_product_top_k_keeps_each_rows_k_largest_positive_products():
+    from playlistrec.recommenders.ranking import product_top_k
 
     rng = np.random.default_rng(3)
-    left, right = rng.normal(size=(11, 4)).astype(np.float32), rng.normal(size=(30, 4)).astype(np.float32)
-    whole = dense_top_k(left @ right.T, 5)
-    blocked = product_top_k(left, right, 5, block_cells=60)  # two rows per block, the last one alone
-    assert blocked.shape == (11, 30)
-    assert ((blocked != 0) != (whole != 0)).nnz == 0  # the same k columns per row
-    np.testing.assert_allclose(blocked.toarray(), whole.toarray(), rtol=1e-6)  # BLAS rounds by block shape
-    assert product_top_k(left[:0], right, 5).shape == (0, 30)
+    left, right = rng.normal(size=(11, 4)).astype(np.float32), rng.normal(size=(300, 4)).astype(np.float32)
+    dense = left @ right.T
+    top = product_top_k(left, right, 5)
+    assert top.shape == (11, 300)
+    for row, scores in enumerate(dense):
+        best = np.argsort(-scores)[:5]
+        best = best[scores[best] > 0]
+        np.testing.assert_array_equal(np.sort(top[row].indices), np.sort(best))
+        np.testing.assert_allclose(top[row].toarray().ravel()[best], scores[best], rtol=1e-5)
+
+
+def test_product_top_k_past_the_width_and_without_rows():
+    from playlistrec.recommenders.ranking import product_top_k
+
+    left = np.array([[1.0, 0.0], [0.0, 0.0]], dtype=np.float32)
+    right = np.array([[2.0, 0.0], [-1.0, 0.0], [0.5, 1.0]], dtype=np.float32)
+    top = product_top_k(left, right, 9)  # k past the width: every positive product once, none padded
+    np.testing.assert_array_equal(top.toarray(), [[2.0, 0.0, 0.5], [0.0, 0.0, 0.0]])
+    assert product_top_k(left[:0], right, 5).shape == (0, 3)
+    assert product_top_k(left, right[:0], 5).shape == (2, 0)

@@ -31,6 +31,14 @@ def test_absent_hyper_parameters_keep_the_constructors_defaults_and_a_sub_sectio
     assert models["title_pretrained"].top_m == 7 and models["title_finetuned"].top_m == 9
 
 
+def test_the_re_ranker_shares_the_candidate_models_built_beside_it_with_the_same_entries():
+    shared = make_models(["blend", "als", "ranked"], {"ranked": {"model_dir": "m"}})
+    assert shared["ranked"].models["blend"] is shared["blend"] and shared["ranked"].models["als"] is shared["als"]
+    assert shared["ranked"].models["rp3beta"] is not shared["blend"]  # not requested alone: its own
+    own = make_models(["blend", "ranked"], {"ranked": {"model_dir": "m", "neighbours": 10}})
+    assert own["ranked"].models["blend"] is not own["blend"] and own["ranked"].models["blend"].seeds.neighbours == 10
+
+
 def test_an_unknown_model_name_lists_the_known_ones():
     with pytest.raises(ValueError, match=r"unknown model\(s\) \['nope'\]; known: \['popular'"):
         make_models(["popular", "nope"], {})

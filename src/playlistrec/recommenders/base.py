@@ -18,14 +18,17 @@ the front ends a list with its note. The default works for every model from its 
 
 from __future__ import annotations
 
+import weakref
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 import scipy.sparse as sp
+from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 
 from playlistrec.recommenders.data import Queries, TrainSet
@@ -71,7 +74,14 @@ class Recommender(ABC):
         self.popularity_rank_ = np.empty(n_tracks, dtype=np.int64)
         self.popularity_rank_[self.popularity_order_] = np.arange(n_tracks)
         self._fit(train)
+        self._fitted_on = weakref.ref(train)
         return self
+
+    def is_fitted_on(self, train: TrainSet) -> bool:
+        """Whether the last `fit` was on this very train set: a composite model (the re-ranker) then uses the
+        fitted model as it is rather than fit it again (a weak reference: it does not keep the set alive)."""
+        fitted_on = getattr(self, "_fitted_on", None)
+        return fitted_on is not None and fitted_on() is train
 
     def _fit(self, train: TrainSet) -> None:  # noqa: B027 - optional hook, most models learn nothing more
         """Model-specific learning; the default learns nothing beyond popularity."""
@@ -125,7 +135,11 @@ class Recommender(ABC):
             out[rows] = top_n(self.score(chunk), n, self.popularity_rank_, chunk.seeds, self.popularity_order_)
 
         starts = range(0, len(queries), chunk_size)
-        with ThreadPoolExecutor(worker_count() if self.thread_safe else 1) as pool:
+        workers = min(worker_count() if self.thread_safe else 1, len(starts))
+        # chunks in threads are the parallelism: a BLAS product inside one then runs on one core, not on all
+        # of them at once (at 2.4M tracks, ALS scored in 6.7 ms per query against 10.2 with BLAS threads too)
+        one_blas_thread = threadpool_limits(1, "blas") if workers > 1 else nullcontext()
+        with one_blas_thread, ThreadPoolExecutor(max(workers, 1)) as pool:
             done = pool.map(rank, starts)
             for _ in tqdm(done, total=len(starts), desc=progress, unit="chunk", disable=progress is None):
                 pass

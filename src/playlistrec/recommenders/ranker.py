@@ -168,9 +168,11 @@ class RankedRecommender(Recommender):
         self.booster = booster
 
     def _fit(self, train: TrainSet) -> None:
-        """Fit the candidate models, build the feature builder, and take the booster (from `model_dir`)."""
+        """Fit the candidate models (one already fitted on `train`, e.g. the evaluation's own entry of the same
+        model, is shared as it is), build the feature builder, and take the booster (from `model_dir`)."""
         for model in self.models.values():
-            model.fit(train)
+            if not model.is_fitted_on(train):
+                model.fit(train)
         self.features_ = FeatureBuilder(self.models, self.depth, self.title_model, train)
         self.booster_ = self.booster if self.model_dir is None else load_booster(Path(self.model_dir))
         if self.booster_ is not None and self.booster_.feature_name() != self.features_.names:

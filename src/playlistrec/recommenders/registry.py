@@ -72,10 +72,13 @@ def _ranked(
     candidate_depth: int = 300,
     title_model: str | None = "title_finetuned",
     model_dir: str | None = None,
+    shared: Mapping[str, Recommender] | None = None,
     **hyper: Any,
 ) -> RankedRecommender:
-    """The re-ranker over the named candidate models, each built with its own entries of `hyper`."""
-    models = {name: build(name, hyper) for name in candidates}
+    """The re-ranker over the named candidate models, each built with its own entries of `hyper`, or taken
+    from `shared` (models built alongside with the same entries: fitted once, their lists and factors held once)."""
+    shared = shared or {}
+    models = {name: shared[name] if name in shared else build(name, hyper) for name in candidates}
     return RankedRecommender(models, candidate_depth, title_model, model_dir)
 
 
@@ -121,11 +124,17 @@ def pipeline_models(hyper: Mapping[str, Any], root: Path, require: bool = False)
     return MODELS
 
 
-def build(name: str, hyper: Mapping[str, Any]) -> Recommender:
-    """The unfitted model `name`, given its entries of `hyper` (with `hyper[name]`'s written over them)."""
+def build(name: str, hyper: Mapping[str, Any], shared: Mapping[str, Recommender] | None = None) -> Recommender:
+    """The unfitted model `name`, given its entries of `hyper` (with `hyper[name]`'s written over them).
+
+    A composite model (the re-ranker) takes its parts from `shared` when its own section sets nothing but its
+    own arguments: the parts are then built from the same entries as the shared models.
+    """
     factory = FACTORIES[name]
     if name in NEEDS_ARTEFACT:  # a composite model: its parts read their own sub-sections
-        return factory(**{**hyper, **hyper.get(name, {})})
+        own = hyper.get(name, {})
+        same_parts = own.keys() <= inspect.signature(factory).parameters.keys()
+        return factory(**{**hyper, **own}, shared=shared if same_parts else None)
     own = {key: value for key, value in hyper.items() if not isinstance(value, Mapping)}
     return factory(**arguments(factory, {**own, **hyper.get(name, {})}))
 
@@ -136,7 +145,10 @@ def make_models(names: Iterable[str], hyper: Mapping[str, Any]) -> dict[str, Rec
     unknown = sorted(set(names) - FACTORIES.keys())
     if unknown:
         raise ValueError(f"unknown model(s) {unknown}; known: {list(FACTORIES)}")
-    return {name: build(name, hyper) for name in names}
+    built: dict[str, Recommender] = {}
+    for name in sorted(names, key=lambda name: name in NEEDS_ARTEFACT):  # composites last: they share the rest
+        built[name] = build(name, hyper, shared=built)
+    return {name: built[name] for name in names}
 
 
 def load_recommenders(
