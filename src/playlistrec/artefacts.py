@@ -136,6 +136,18 @@ def check_readable(root: Path, files: Iterable[Path] = MODEL_INPUTS) -> None:
             raise DamagedArtefactError(f"{path} is damaged: not a whole {what}; `dvc repro` rebuilds it") from None
 
 
+# The track columns the models and front ends read; the others (album names, artist URIs, durations) stay on
+# disk: ~0.4 GB of Python strings on the full MPD's 2.3M tracks.
+CATALOGUE_COLUMNS = ("track_id", "track_uri", "track_name", "artist_id", "artist_name", "album_uri")
+
+
+def read_catalogue(root: Path) -> Catalogue:
+    """The preprocessed tracks under `root`, `CATALOGUE_COLUMNS` only (album_uri where the data has it)."""
+    file = root / paths.TRACKS
+    present = set(pq.read_schema(file).names)
+    return Catalogue(pd.read_parquet(file, columns=[c for c in CATALOGUE_COLUMNS if c in present]))
+
+
 def load_pipeline(root: Path = Path(".")) -> PipelineData:
     """Read data/preprocessed, data/split and data/titles under `root`."""
     split = pd.read_parquet(root / paths.SPLIT, columns=["pid", "set"])
@@ -144,6 +156,6 @@ def load_pipeline(root: Path = Path(".")) -> PipelineData:
         root,
         playlists,
         pd.read_parquet(root / paths.ITEMS, columns=["pid", "pos", "track_id"]),
-        Catalogue(pd.read_parquet(root / paths.TRACKS)),
+        read_catalogue(root),
         pd.read_parquet(root / paths.TITLES),
     )

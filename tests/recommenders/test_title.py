@@ -77,3 +77,9 @@ def test_a_title_model_says_when_it_falls_back_to_popularity(train):
     )
     only_seeds = TitleRecommender(toy.TOY).fit(train).answer("", [toy.uri(0)], n=3)
     assert only_seeds.fallback == "popularity: the model reads the title only, and the query has none"
+
+
+def test_title_models_on_one_train_set_share_their_votes(train):
+    exact, report = ExactTitleRecommender().fit(train), ReportRecommender(toy.TOY).fit(train)
+    assert exact.share_ is report.share_  # the same titles and cut: built once, held once
+    assert ExactTitleRecommender(title_tracks=2).fit(train).share_ is not exact.share_

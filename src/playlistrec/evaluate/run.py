@@ -61,11 +61,13 @@ def run_evaluation(
     n, cutoffs = settings.n, settings.cutoffs
     data = load_pipeline(root)
     train = data.train_set()
-    fitted = {name: m.fit(train) for name, m in make_models(models, with_artefacts(hyper, root)).items()}
     test_playlists, test_items = data.subset("test")
-    scenarios = build_scenarios(test_playlists, test_items, len(data.catalogue), settings.seed)
-    buckets = [title_buckets(s.titles, data.titles) for s in scenarios]
-    track_artist = data.catalogue.tracks["artist_id"].to_numpy()
+    catalogue, train_titles, pids = train.catalogue, data.titles, data.playlists["pid"].to_numpy()
+    del data  # its items (65M rows on the full MPD) are not held past here: `train` has them as a matrix
+    fitted = {name: m.fit(train) for name, m in make_models(models, with_artefacts(hyper, root)).items()}
+    scenarios = build_scenarios(test_playlists, test_items, len(catalogue), settings.seed)
+    buckets = [title_buckets(s.titles, train_titles) for s in scenarios]
+    track_artist = catalogue.tracks["artist_id"].to_numpy()
     per_query = evaluate_models(fitted, scenarios, buckets, track_artist, n, cutoffs)
     headline, detail, by_scenario, by_bucket = summarise(per_query)
     # The title models: those reading the title and not the seeds (typed queries and the report compare them).
@@ -74,10 +76,10 @@ def run_evaluation(
         headline[model].update(title_headline(detail, model))
     if settings.truth_dir:
         truth_dir = root / settings.truth_dir
-        check_describes(truth_dir, data.playlists["pid"].to_numpy())
+        check_describes(truth_dir, pids)
         queries = typed_queries(truth_dir)
         per_typed = typed_query_metrics(
-            title_models, queries, track_themes(truth_dir, data.catalogue.tracks["track_uri"]), n, cutoffs
+            title_models, queries, track_themes(truth_dir, catalogue.tracks["track_uri"]), n, cutoffs
         )
         for model, group in per_typed.groupby("model", sort=False):
             metric_cols = [c for c in group.columns if c not in ("model", "kind")]
@@ -85,9 +87,9 @@ def run_evaluation(
             headline[model]["typed_ndcg"] = means["ndcg"]
             by_kind = group.groupby("kind")[metric_cols].mean().round(4).to_dict(orient="index")
             detail[model]["typed"] = {"all": means.to_dict(), **by_kind}
-    qualitative = qualitative_report(title_models, QUALITATIVE_TITLES, data.titles)
+    qualitative = qualitative_report(title_models, QUALITATIVE_TITLES, train_titles)
     # scenarios[0] is title_only
-    llm = llm_baseline(settings.llm, root, train, scenarios[0], fitted, data.titles, n, cutoffs, settings.seed)
+    llm = llm_baseline(settings.llm, root, train, scenarios[0], fitted, train_titles, n, cutoffs, settings.seed)
     return EvaluationResult(headline, detail, by_scenario, by_bucket, qualitative, llm)
 
 

@@ -8,9 +8,9 @@ tracks of test playlists.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -23,6 +23,9 @@ def playlist_track_matrix(row: np.ndarray, track_id: np.ndarray, n_rows: int, n_
     matrix.sum_duplicates()
     matrix.data[:] = 1.0
     return matrix
+
+
+T = TypeVar("T")
 
 
 class UnknownTrackError(KeyError):
@@ -115,6 +118,14 @@ class TrainSet:
     catalogue: Catalogue
     title_vectors: Mapping[str, TitleVectors] = field(default_factory=dict)
     basis: CollaborativeBasis | None = None
+    _derived: dict[Hashable, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
+
+    def derived(self, key: Hashable, build: Callable[[], T]) -> T:
+        """`build()`, computed once per `key` for this set and then shared: what several models fitted on it
+        would otherwise each compute and hold (the title models' vote shares: 0.19 GiB each at 1M playlists)."""
+        if key not in self._derived:
+            self._derived[key] = build()
+        return self._derived[key]
 
     @classmethod
     def from_frames(

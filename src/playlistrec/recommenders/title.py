@@ -13,6 +13,7 @@ at `fit` (`TrainSet.title_vectors`), so a model is built from plain values and l
 from __future__ import annotations
 
 from abc import abstractmethod
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -21,6 +22,21 @@ import scipy.sparse as sp
 from playlistrec.recommenders.base import Recommender
 from playlistrec.recommenders.data import Queries, TrainSet
 from playlistrec.recommenders.ranking import row_top_k
+
+
+def title_shares(
+    train: TrainSet, vocabulary: np.ndarray, title_tracks: int, popularity_rank: np.ndarray
+) -> tuple[np.ndarray, sp.csr_matrix]:
+    """(train playlists per title of `vocabulary`, the title x track share matrix cut to each title's
+    `title_tracks` largest shares, ties by `popularity_rank`); untitled rows and other titles count for none."""
+    rows = pd.Index(vocabulary).get_indexer(train.titles)
+    kept = np.flatnonzero(rows >= 0)
+    membership = sp.csr_matrix(
+        (np.ones(kept.size, dtype=np.float32), (rows[kept], kept)), shape=(len(vocabulary), train.matrix.shape[0])
+    )
+    counts = np.asarray(membership.sum(axis=1)).ravel()
+    share = sp.diags(1.0 / np.maximum(counts, 1)).astype(np.float32) @ (membership @ train.matrix).tocsr()
+    return counts, row_top_k(share, title_tracks, popularity_rank)
 
 
 class _TitleVoteRecommender(Recommender):
@@ -43,18 +59,12 @@ class _TitleVoteRecommender(Recommender):
         return np.unique(train.titles[train.titles != ""])
 
     def _fit(self, train: TrainSet) -> None:
-        """Build `share_` and `title_counts_` (train playlists per title); untitled rows don't vote."""
+        """Take `share_` and `title_counts_` (train playlists per title) for the model's titles; untitled rows
+        don't vote. Title models with the same titles and cut share them (`TrainSet.derived`)."""
         vocabulary = self._vocabulary(train)
-        rows = pd.Index(vocabulary).get_indexer(train.titles)
-        kept = np.flatnonzero(rows >= 0)
-        membership = sp.csr_matrix(
-            (np.ones(kept.size, dtype=np.float32), (rows[kept], kept)),
-            shape=(len(vocabulary), train.matrix.shape[0]),
-        )
-        self.title_counts_ = np.asarray(membership.sum(axis=1)).ravel()
-        counts = (membership @ train.matrix).tocsr()
-        share = sp.diags(1.0 / np.maximum(self.title_counts_, 1)).astype(np.float32) @ counts
-        self.share_ = row_top_k(share, self.title_tracks, self.popularity_rank_)
+        key = ("title_shares", self.title_tracks, tuple(vocabulary))
+        build = partial(title_shares, train, vocabulary, self.title_tracks, self.popularity_rank_)
+        self.title_counts_, self.share_ = train.derived(key, build)
         self.titles_ = vocabulary
 
     @abstractmethod
