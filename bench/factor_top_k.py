@@ -19,11 +19,9 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from playlistrec.recommenders.base import DEFAULT_CHUNK
 from playlistrec.recommenders.ranking import product_top_k
 from playlistrec.workers import worker_count
-
-CHUNK = 256
-
 
 BLOCK_CELLS = 2**26  # the replaced way scored at most this many products at once (its memory bound)
 
@@ -37,7 +35,7 @@ def numpy_top_k(left: np.ndarray, right: np.ndarray, k: int) -> np.ndarray:
 
 def ms_per_query(rank: Callable[[np.ndarray], object], queries: np.ndarray) -> float:
     """Milliseconds per query of `rank` over `queries` in chunks, one thread per core, one BLAS thread each."""
-    chunks = [queries[start : start + CHUNK] for start in range(0, len(queries), CHUNK)]
+    chunks = [queries[start : start + DEFAULT_CHUNK] for start in range(0, len(queries), DEFAULT_CHUNK)]
     started = time.perf_counter()
     with threadpool_limits(1, "blas"), ThreadPoolExecutor(worker_count()) as pool:
         list(pool.map(rank, chunks))
