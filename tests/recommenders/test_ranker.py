@@ -10,6 +10,7 @@ from recommender_mixin import RecommenderBaseTestMixin
 
 from playlistrec.artefacts import PipelineData
 from playlistrec.recommenders.artists import ArtistRecommender
+from playlistrec.recommenders.base import masked_top_together
 from playlistrec.recommenders.itemknn import CooccurrenceRecommender
 from playlistrec.recommenders.ranker import RankedRecommender
 from playlistrec.recommenders.ranker_train import RankerSettings, train_booster, validation_scenarios
@@ -114,3 +115,19 @@ def test_after_the_candidates_the_list_follows_the_first_model(booster, train):
     candidates = toy_ranker(booster, depth=1).fit(train).features_.build(queries).cols
     rest = [track for track in ranked if track not in candidates]
     assert rest == [track for track in item_item if track not in candidates][: len(rest)]
+
+
+def test_ranked_beside_its_candidates_reuses_their_scores_of_each_chunk(booster, train, monkeypatch):
+    """Ranked together (as the eval does), each list is the model's own and each seed candidate scores a chunk once."""
+    ranker = toy_ranker(booster).fit(train)
+    models = {"itemknn": ranker.models["itemknn"], "artists": ranker.models["artists"], "ranked": ranker}
+    queries = toy.queries(["rock", "pop", "", "rock", "chill"], [[0], [4], [1, 2], [], [6]])
+    alone = {name: model.recommend_batch(queries, 6, chunk_size=2) for name, model in models.items()}
+    scored: list[str] = []
+    for name in ("itemknn", "artists"):
+        counted = lambda batch, name=name, score=models[name].score: scored.append(name) or score(batch)  # noqa: E731
+        monkeypatch.setattr(models[name], "score", counted)
+    together = masked_top_together(models, queries, 6, chunk_size=2)
+    for name, recs in alone.items():
+        np.testing.assert_array_equal(together[name], recs)
+    assert sorted(scored) == ["artists"] * 3 + ["itemknn"] * 3  # 3 chunks of 2 queries, once each

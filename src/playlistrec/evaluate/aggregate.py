@@ -18,7 +18,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from playlistrec import metrics
-from playlistrec.recommenders.base import Recommender
+from playlistrec.recommenders.base import Recommender, masked_top_together
 from playlistrec.recommenders.data import Queries
 from playlistrec.scenarios import SCENARIOS, ScenarioQueries
 from playlistrec.workers import worker_count
@@ -62,22 +62,32 @@ def evaluate_models(
     """Per-query metrics of every model in every scenario: columns model, scenario, pid, bucket, metrics.
 
     Each model answers all scenarios' queries in one batch, so a title asked in several scenarios is
-    scored once (per chunk for the blend, once in all for the models that ignore seeds).
+    scored once (per chunk for the blend, once in all for the models that ignore seeds). The models that
+    read seeds rank each chunk together (`masked_top_together`): the re-ranker reuses its candidates' scores.
     """
     everything = Queries.concat([s.queries for s in scenarios])
     bounds = np.cumsum([0] + [len(s.pids) for s in scenarios])
-    frames = []
     truths = [s.truth for s in scenarios]
-    for name, model in models.items():
-        recs = model.recommend_batch(everything, n, progress=f"evaluate {name}")
+    frames: dict[str, list[pd.DataFrame]] = {}
+
+    def add(name: str, recs: np.ndarray) -> None:
         slices = [recs[start:stop] for start, stop in pairwise(bounds)]
         with ThreadPoolExecutor(worker_count()) as pool:  # NumPy and SciPy release the GIL
             per_scenario = pool.map(query_metrics, slices, truths, repeat(track_artist), repeat(cutoffs))
-            frames.extend(
+            frames[name] = [
                 frame.assign(model=name, scenario=s.scenario.name, pid=s.pids, bucket=bucket)
                 for frame, s, bucket in zip(per_scenario, scenarios, buckets, strict=True)
-            )
-    return pd.concat(frames, ignore_index=True)
+            ]
+
+    seeded = {name: model for name, model in models.items() if model.uses_seeds}
+    for name, model in models.items():
+        if name not in seeded:
+            add(name, model.recommend_batch(everything, n, progress=f"evaluate {name}"))
+    if seeded:
+        together = masked_top_together(seeded, everything, n, progress=f"evaluate {', '.join(seeded)}")
+        for name in seeded:
+            add(name, together.pop(name))
+    return pd.concat([frame for name in models for frame in frames[name]], ignore_index=True)
 
 
 def _means(frame: pd.DataFrame, keys: list[str], columns: Sequence[str]) -> pd.DataFrame:

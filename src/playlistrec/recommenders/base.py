@@ -9,6 +9,8 @@ track, padded with -1 only when the catalogue has fewer than n other tracks.
 A model only computes a sparse float32 score row per query with matrix products (no Python loop over queries
 or tracks); `recommend_batch` takes the queries in chunks, in title order, scores them in threads and ranks
 them with `ranking.top_n` (popularity fills every list and breaks ties).
+`masked_top_together` does that for several models at once, each chunk ranked by all of them in turn, so
+that a composite model (the re-ranker) reuses its parts' scores of the chunk (`shared_score`).
 
 A list filled by popularity is not silent: `explain(queries, recs)` says, per query, when the returned
 tracks are not all the model's own and why ("popularity: no training title matches"), and `answer` gives
@@ -18,11 +20,12 @@ the front ends a list with its note. The default works for every model from its 
 
 from __future__ import annotations
 
+import threading
 import weakref
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
@@ -41,6 +44,7 @@ if TYPE_CHECKING:
 
 DEFAULT_CHUNK = 256
 DROP_CHUNK = 8192  # queries per step when seeds are dropped from their title's ranked list
+_chunk_scores = threading.local()  # `shared_scores`' memo: each thread ranks its own chunk
 
 
 @dataclass(frozen=True)
@@ -122,28 +126,19 @@ class Recommender(ABC):
         return out
 
     def _masked_top(self, queries: Queries, n: int, chunk_size: int, progress: str | None = None) -> np.ndarray:
-        """Top n of the scores with the seeds masked, chunk by chunk, the queries taken in title order: a
-        chunk then holds few distinct titles, and a model whose title part costs more than its seed part
-        (the blend) scores each of them once per chunk."""
-        out = np.empty((len(queries), n), dtype=np.int32)
-        order = np.argsort(queries.title_codes()[0], kind="stable")
-        self._prepare(queries)
+        """Top n of the scores with the seeds masked (`masked_top_together` for this model alone)."""
+        return masked_top_together({"": self}, queries, n, chunk_size, progress)[""]
 
-        def rank(start: int) -> None:
-            rows = order[start : start + chunk_size]
-            chunk = queries.take(rows)
-            out[rows] = top_n(self.score(chunk), n, self.popularity_rank_, chunk.seeds, self.popularity_order_)
-
-        starts = range(0, len(queries), chunk_size)
-        workers = min(worker_count() if self.thread_safe else 1, len(starts))
-        # chunks in threads are the parallelism: a BLAS product inside one then runs on one core, not on all
-        # of them at once (at 2.4M tracks, ALS scored in 6.7 ms per query against 10.2 with BLAS threads too)
-        one_blas_thread = threadpool_limits(1, "blas") if workers > 1 else nullcontext()
-        with one_blas_thread, ThreadPoolExecutor(max(workers, 1)) as pool:
-            done = pool.map(rank, starts)
-            for _ in tqdm(done, total=len(starts), desc=progress, unit="chunk", disable=progress is None):
-                pass
-        return out
+    def shared_score(self, queries: Queries) -> sp.csr_matrix:
+        """`score`, computed once per model and batch inside a `shared_scores` block on this thread (a composite
+        model ranked after its parts then reuses their scores); plain `score` outside one."""
+        memo = getattr(_chunk_scores, "memo", None)
+        if memo is None:
+            return self.score(queries)
+        key = (id(self), id(queries))
+        if key not in memo:
+            memo[key] = self.score(queries)
+        return memo[key]
 
     def _one_query(self, title: str, seed_uris: Sequence[str]) -> Queries:
         """A batch of one query from a raw title and seed URIs (unknown URI -> UnknownTrackError)."""
@@ -190,3 +185,54 @@ class Recommender(ABC):
         if self.uses_seeds and not self.uses_title and not queries.n_seeds[row]:
             return "the model reads seed tracks only, and the query has none"
         return "the model has nothing for this query"
+
+
+@contextmanager
+def shared_scores() -> Iterator[None]:
+    """A block in which `Recommender.shared_score` computes each model's scores of a batch once, on this thread."""
+    _chunk_scores.memo = {}
+    try:
+        yield
+    finally:
+        del _chunk_scores.memo
+
+
+def masked_top_together(
+    models: Mapping[str, Recommender],
+    queries: Queries,
+    n: int,
+    chunk_size: int = DEFAULT_CHUNK,
+    progress: str | None = None,
+) -> dict[str, np.ndarray]:
+    """Each model's top n of its scores with the seeds masked (int32 [n_queries, n] by name), chunk by chunk.
+
+    The queries go in title order: a chunk then holds few distinct titles, and a model whose title part costs
+    more than its seed part (the blend) scores each of them once per chunk. Chunks run in threads; on its
+    thread a chunk is ranked by every model in turn inside `shared_scores`, so a composite model named after
+    its parts (the eval's re-ranker after its candidates) reuses their scores of the chunk rather than
+    computing them again: at 1M playlists that was most of the re-ranker's time.
+    """
+    out = {name: np.empty((len(queries), n), dtype=np.int32) for name in models}
+    order = np.argsort(queries.title_codes()[0], kind="stable")
+    for model in models.values():
+        model._prepare(queries)
+
+    def rank(start: int) -> None:
+        rows = order[start : start + chunk_size]
+        chunk = queries.take(rows)
+        with shared_scores():
+            for name, model in models.items():
+                scores = model.shared_score(chunk)
+                out[name][rows] = top_n(scores, n, model.popularity_rank_, chunk.seeds, model.popularity_order_)
+
+    starts = range(0, len(queries), chunk_size)
+    thread_safe = all(model.thread_safe for model in models.values())
+    workers = min(worker_count() if thread_safe else 1, len(starts))
+    # chunks in threads are the parallelism: a BLAS product inside one then runs on one core, not on all
+    # of them at once (at 2.4M tracks, ALS scored in 6.7 ms per query against 10.2 with BLAS threads too)
+    one_blas_thread = threadpool_limits(1, "blas") if workers > 1 else nullcontext()
+    with one_blas_thread, ThreadPoolExecutor(max(workers, 1)) as pool:
+        done = pool.map(rank, starts)
+        for _ in tqdm(done, total=len(starts), desc=progress, unit="chunk", disable=progress is None):
+            pass
+    return out

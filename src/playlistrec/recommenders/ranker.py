@@ -109,7 +109,7 @@ class FeatureBuilder:
     def build(self, queries: Queries) -> Candidates:
         """The union of the models' top lists per query, with every feature row."""
         n_tracks = queries.seeds.shape[1]
-        scores = [max_normalise(model.score(queries)) for model in self.models.values()]
+        scores = [max_normalise(model.shared_score(queries)) for model in self.models.values()]
         tops = [
             model_top(normalised, queries, self.depth, model.popularity_rank_)
             for normalised, model in zip(scores, self.models.values(), strict=True)
