@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from playlistrec import paths
-from playlistrec.recommenders.als import ALSRecommender
+from playlistrec.recommenders.als import FACTORS_FILE, ALSRecommender
 from playlistrec.recommenders.artists import ArtistRecommender
 from playlistrec.recommenders.base import Recommender
 from playlistrec.recommenders.blend import BlendRecommender
@@ -108,8 +108,13 @@ def ranker_enabled(hyper: Mapping[str, Any]) -> bool:
 
 
 def with_artefacts(hyper: Mapping[str, Any], root: Path) -> dict[str, Any]:
-    """`hyper` with the re-ranker pointed at its booster in the pipeline folder `root`."""
-    return {**hyper, "ranked": {**hyper.get("ranked", {}), "model_dir": str(root / paths.RANKER)}}
+    """`hyper` with the re-ranker pointed at its booster in the pipeline folder `root`, and ALS at the factors
+    train_ranker fitted beside it (used when fitted on the same train matrix with the same settings)."""
+    return {
+        **hyper,
+        "ranked": {**hyper.get("ranked", {}), "model_dir": str(root / paths.RANKER)},
+        "als": {**hyper.get("als", {}), "factors_file": str(root / paths.RANKER / FACTORS_FILE)},
+    }
 
 
 def pipeline_models(hyper: Mapping[str, Any], root: Path, require: bool = False) -> tuple[str, ...]:
