@@ -12,7 +12,7 @@ from playlistrec.artefacts import PipelineData
 from playlistrec.recommenders.artists import ArtistRecommender
 from playlistrec.recommenders.base import masked_top_together
 from playlistrec.recommenders.itemknn import CooccurrenceRecommender
-from playlistrec.recommenders.ranker import RankedRecommender
+from playlistrec.recommenders.ranker import RankedRecommender, batch_scores
 from playlistrec.recommenders.ranker_train import RankerSettings, train_booster, validation_scenarios
 from playlistrec.recommenders.title import TitleRecommender
 from playlistrec.scenarios import SCENARIOS, ScenarioQueries
@@ -131,3 +131,13 @@ def test_ranked_beside_its_candidates_reuses_their_scores_of_each_chunk(booster,
     for name, recs in alone.items():
         np.testing.assert_array_equal(together[name], recs)
     assert sorted(scored) == ["artists"] * 3 + ["itemknn"] * 3  # 3 chunks of 2 queries, once each
+
+
+def test_a_candidate_ignoring_seeds_scores_each_distinct_title_once(train, monkeypatch):
+    title = toy_ranker().fit(train).models["title"]
+    queries = toy.queries(["rock", "pop", "rock", ""], [[0], [4], [1], [2]])
+    expected = title.score(queries).toarray()
+    sizes: list[int] = []
+    monkeypatch.setattr(title, "score", lambda batch, score=title.score: sizes.append(len(batch)) or score(batch))
+    np.testing.assert_allclose(batch_scores(title, queries).toarray(), expected)
+    assert sizes == [3]  # "", "pop", "rock"

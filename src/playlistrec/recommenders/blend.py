@@ -52,8 +52,7 @@ class BlendRecommender(Recommender):
         """lambda * title + (1 - lambda) * seeds, per query (mixed in float64, returned as float32)."""
         n_seeds = queries.n_seeds
         lam = np.where(n_seeds > 0, self.blend_lambda / np.sqrt(np.maximum(n_seeds, 1)), 1.0)
-        codes, titles = queries.title_codes()
-        distinct = Queries.titles_only(titles, queries.seeds.shape[1])
+        codes, distinct = queries.distinct_titles()
         title = row_top_k(max_normalise(self.title.score(distinct)), self.title_depth, self.popularity_rank_)[codes]
         if not (n_seeds > 0).any():
             return title

@@ -183,6 +183,12 @@ class Queries:
         codes, distinct = pd.factorize(pd.Series(self.titles, dtype=object), sort=True)
         return codes, distinct.tolist()
 
+    def distinct_titles(self) -> tuple[np.ndarray, Queries]:
+        """(code of each query's title, one seedless query per distinct title): a model that ignores seeds
+        scores the distinct titles once and its rows expand back with `[codes]`."""
+        codes, titles = self.title_codes()
+        return codes, Queries.titles_only(titles, self.seeds.shape[1])
+
     @property
     def n_seeds(self) -> np.ndarray:
         """Number of distinct seed tracks per query."""
