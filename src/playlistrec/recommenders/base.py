@@ -107,14 +107,12 @@ class Recommender(ABC):
         """
         if self.uses_seeds or not len(queries):
             return self._masked_top(queries, n, chunk_size, progress)
-        codes, titles = queries.title_codes()
+        codes, distinct = queries.distinct_titles()
         n_tracks = queries.seeds.shape[1]
-        ranked = self._masked_top(
-            Queries.titles_only(titles, n_tracks), n + int(queries.n_seeds.max()), chunk_size, progress
-        )
+        ranked = self._masked_top(distinct, n + int(queries.n_seeds.max()), chunk_size, progress)
         # 1-based place of each track in its title's list, so that only the seeds are looked up (not the list)
         title_rows, places = np.nonzero(ranked >= 0)
-        place = sp.csr_matrix((places + 1, (title_rows, ranked[title_rows, places])), shape=(len(titles), n_tracks))
+        place = sp.csr_matrix((places + 1, (title_rows, ranked[title_rows, places])), shape=(len(distinct), n_tracks))
         out = np.empty((len(queries), n), dtype=np.int32)
         for start in range(0, len(queries), DROP_CHUNK):
             seeds = queries.seeds[start : start + DROP_CHUNK].tocoo()
@@ -210,7 +208,7 @@ def masked_top_together(
     more than its seed part (the blend) scores each of them once per chunk. Chunks run in threads; on its
     thread a chunk is ranked by every model in turn inside `shared_scores`, so a composite model named after
     its parts (the eval's re-ranker after its candidates) reuses their scores of the chunk rather than
-    computing them again: at 1M playlists that was most of the re-ranker's time.
+    computing them again.
     """
     out = {name: np.empty((len(queries), n), dtype=np.int32) for name in models}
     order = np.argsort(queries.title_codes()[0], kind="stable")
